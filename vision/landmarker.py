@@ -1,0 +1,154 @@
+"""MediaPipe face + pose landmarkers in VIDEO mode, turning frames into FrameLandmarks."""
+
+from __future__ import annotations
+
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+os.environ.setdefault("GLOG_minloglevel", "2")  # MediaPipe's C++ start-up chatter
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import cv2
+import mediapipe as mp
+import numpy as np
+from mediapipe.tasks.python import BaseOptions, vision as mpv
+
+from .models import ModelPaths, resolve_models
+from .types import Frame, FrameLandmarks
+
+logger = logging.getLogger(__name__)
+
+# Frames whose long side exceeds this are scaled down before inference. Both models resize
+# internally (face detector 128 px, pose 256 px), so a smaller input mainly saves the colour
+# conversion and copy; 960 px keeps the face crop sharp enough for the irises when the
+# face is small in a 1080p/4K frame (measured: scripts/benchmark.py).
+WORKING_LONG_SIDE = 960
+# Up to this many faces are looked for, so a second person can be told apart from the user.
+MAX_FACES = 2
+# A second face this much smaller (area ratio) than the largest is a bystander, not ambiguity.
+BYSTANDER_AREA_RATIO = 0.5
+# Tracking: the user is the face nearest the last one when it moved less than this
+# (fraction of image width) since the previous frame.
+CONTINUITY_MAX_JUMP = 0.15
+
+
+class Landmarker:
+    """Owns one FaceLandmarker and one PoseLandmarker for one analysis (never per frame).
+
+    Face and pose run concurrently (MediaPipe releases the GIL), which the models README
+    measured at ~43 vs ~33 frames/s on two cores. Use as a context manager.
+    """
+
+    def __init__(self, models: ModelPaths | None = None, *, working_long_side: int = WORKING_LONG_SIDE) -> None:
+        models = models or resolve_models()
+        self.working_long_side = working_long_side
+        self._face = mpv.FaceLandmarker.create_from_options(
+            mpv.FaceLandmarkerOptions(
+                base_options=BaseOptions(model_asset_path=str(models.face)),
+                running_mode=mpv.RunningMode.VIDEO,
+                num_faces=MAX_FACES,
+                output_face_blendshapes=True,
+                output_facial_transformation_matrixes=True,
+            )
+        )
+        self._pose = mpv.PoseLandmarker.create_from_options(
+            mpv.PoseLandmarkerOptions(
+                base_options=BaseOptions(model_asset_path=str(models.pose)),
+                running_mode=mpv.RunningMode.VIDEO,
+                num_poses=1,
+            )
+        )
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="poise-face")
+        self._last_ts = -1
+        self._last_face_centre: np.ndarray | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        self._face.close()
+        self._pose.close()
+
+    def __enter__(self) -> "Landmarker":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- per frame -------------------------------------------------------------------
+    def prepare(self, image: np.ndarray) -> mp.Image:
+        """Scale to the working size and convert BGR to an RGB mp.Image."""
+        h, w = image.shape[:2]
+        scale = self.working_long_side / max(h, w)
+        if scale < 1.0:
+            image = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+        rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+        return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
+
+    def detect(self, frame: Frame) -> FrameLandmarks:
+        mp_image = self.prepare(frame.image)
+        # VIDEO mode needs strictly increasing timestamps, even if a source repeats one.
+        ts = max(frame.timestamp_ms, self._last_ts + 1)
+        self._last_ts = ts
+        face_future = self._pool.submit(self._face.detect_for_video, mp_image, ts)
+        pose_result = self._pose.detect_for_video(mp_image, ts)
+        face_result = face_future.result()
+        return self._to_landmarks(frame, mp_image.width, mp_image.height, face_result, pose_result)
+
+    def _to_landmarks(self, frame: Frame, width: int, height: int, face_result, pose_result) -> FrameLandmarks:
+        faces = [np.array([(p.x, p.y, p.z) for p in lm], dtype=np.float32) for lm in face_result.face_landmarks]
+        chosen, ambiguous = self._choose_user(faces, width, height)
+        face = matrix = blend = None
+        if chosen is not None:
+            face = faces[chosen]
+            if face_result.facial_transformation_matrixes:
+                matrix = np.asarray(face_result.facial_transformation_matrixes[chosen], dtype=np.float64)
+            if face_result.face_blendshapes:
+                blend = {c.category_name: float(c.score) for c in face_result.face_blendshapes[chosen]}
+            self._last_face_centre = face[:, :2].mean(axis=0)
+        pose = None
+        if pose_result.pose_landmarks:
+            pose = np.array(
+                [(p.x, p.y, p.z, p.visibility if p.visibility is not None else 0.0) for p in pose_result.pose_landmarks[0]],
+                dtype=np.float32,
+            )
+            if face is not None and not _pose_belongs_to_face(pose, face):
+                pose = None  # the pose model latched on to someone else
+        return FrameLandmarks(
+            index=frame.index, timestamp_ms=frame.timestamp_ms, width=width, height=height,
+            face=face, face_matrix=matrix, blendshapes=blend, pose=pose,
+            face_count=len(faces), ambiguous=ambiguous, captured_at=frame.captured_at,
+        )
+
+    def _choose_user(self, faces: list[np.ndarray], width: int, height: int) -> tuple[int | None, bool]:
+        """Pick the user's face: continuity first, then the largest; None if truly ambiguous."""
+        if not faces:
+            return None, False
+        if len(faces) == 1:
+            return 0, False
+        centres = [f[:, :2].mean(axis=0) for f in faces]
+        aspect = np.array([width / max(width, height), height / max(width, height)])
+        if self._last_face_centre is not None:
+            jumps = [float(np.linalg.norm((c - self._last_face_centre) * aspect)) for c in centres]
+            best = int(np.argmin(jumps))
+            others = [j for i, j in enumerate(jumps) if i != best]
+            if jumps[best] < CONTINUITY_MAX_JUMP and min(others) > 2 * jumps[best]:
+                return best, False
+        areas = [_face_area(f, width, height) for f in faces]
+        order = np.argsort(areas)[::-1]
+        if areas[order[1]] < BYSTANDER_AREA_RATIO * areas[order[0]]:
+            return int(order[0]), False
+        return None, True
+
+
+def _face_area(face: np.ndarray, width: int, height: int) -> float:
+    span = (face[:, :2].max(axis=0) - face[:, :2].min(axis=0)) * (width, height)
+    return float(span[0] * span[1])
+
+
+def _pose_belongs_to_face(pose: np.ndarray, face: np.ndarray) -> bool:
+    """The pose's nose (landmark 0) must lie inside the chosen face's box, with margin."""
+    lo, hi = face[:, :2].min(axis=0), face[:, :2].max(axis=0)
+    margin = (hi - lo) * 0.5
+    nose = pose[0, :2]
+    return bool(np.all(nose >= lo - margin) and np.all(nose <= hi + margin))

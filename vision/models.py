@@ -1,0 +1,169 @@
+"""Find the MediaPipe model files: POISE_MODEL_DIR, the user cache, or a verified download."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import platformdirs
+
+logger = logging.getLogger(__name__)
+
+MODEL_DIR_ENV = "POISE_MODEL_DIR"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpec:
+    filename: str
+    size: int
+    sha256: str
+    url: str
+
+
+# Official MediaPipe Tasks bundles, pinned to version 1 (facts from ../shared/models/README.md).
+FACE_LANDMARKER = ModelSpec(
+    "face_landmarker.task",
+    3758596,
+    "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff",
+    "https://storage.googleapis.com/mediapipe-models/face_landmarker/face_landmarker/float16/1/face_landmarker.task",
+)
+POSE_LANDMARKER = ModelSpec(
+    "pose_landmarker_full.task",
+    9398198,
+    "4eaa5eb7a98365221087693fcc286334cf0858e2eb6e15b506aa4a7ecdcec4ad",
+    "https://storage.googleapis.com/mediapipe-models/pose_landmarker/pose_landmarker_full/float16/1/pose_landmarker_full.task",
+)
+ALL_MODELS = (FACE_LANDMARKER, POSE_LANDMARKER)
+
+
+class ModelError(RuntimeError):
+    """A model file could not be found, downloaded or verified (message is user-facing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelPaths:
+    face: Path
+    pose: Path
+
+    def describe(self) -> dict[str, str]:
+        """Names and hashes, recorded with every session so results are reproducible."""
+        return {
+            "face": f"{FACE_LANDMARKER.filename} sha256:{FACE_LANDMARKER.sha256[:12]}",
+            "pose": f"{POSE_LANDMARKER.filename} sha256:{POSE_LANDMARKER.sha256[:12]}",
+        }
+
+
+def user_cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir("poise", appauthor=False)) / "models"
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def resolve_models(
+    *,
+    download: bool = True,
+    on_download_progress: Callable[[str, int, int], None] | None = None,
+) -> ModelPaths:
+    """Return verified paths to both models, downloading once into the user cache if needed.
+
+    Order: ``$POISE_MODEL_DIR``; the user cache directory; a download from the pinned
+    official URL (size and SHA-256 checked, moved into place atomically).
+    """
+    return ModelPaths(
+        face=_resolve_one(FACE_LANDMARKER, download, on_download_progress),
+        pose=_resolve_one(POSE_LANDMARKER, download, on_download_progress),
+    )
+
+
+def _resolve_one(spec: ModelSpec, download: bool, progress) -> Path:
+    env_dir = os.environ.get(MODEL_DIR_ENV)
+    if env_dir:
+        candidate = Path(env_dir).expanduser() / spec.filename
+        if candidate.is_file():
+            _verify(candidate, spec)
+            return candidate
+        raise ModelError(
+            f"{MODEL_DIR_ENV} is set to {env_dir!r} but {spec.filename} is not in it; "
+            f"put the file there (official URL: {spec.url}) or unset {MODEL_DIR_ENV}."
+        )
+    cached = user_cache_dir() / spec.filename
+    if cached.is_file():
+        try:
+            _verify(cached, spec)
+            return cached
+        except ModelError:
+            logger.warning("cached %s failed verification; downloading again", cached)
+            cached.unlink(missing_ok=True)
+    if not download:
+        raise ModelError(_offline_message())
+    return download_model(spec, cached.parent, progress)
+
+
+def _verify(path: Path, spec: ModelSpec) -> None:
+    size = path.stat().st_size
+    if size != spec.size:
+        raise ModelError(f"{path} has {size} bytes, expected {spec.size}: it is not the official {spec.filename}.")
+    digest = sha256_of(path)
+    if digest != spec.sha256:
+        raise ModelError(f"{path} has SHA-256 {digest}, expected {spec.sha256}: refusing to use it.")
+
+
+def _offline_message() -> str:
+    urls = " and ".join(s.url for s in ALL_MODELS)
+    return (
+        f"Poise needs its MediaPipe model files and could not download them; download {urls} "
+        f"into a folder and set {MODEL_DIR_ENV} to that folder."
+    )
+
+
+def download_model(spec: ModelSpec, target_dir: Path, progress=None, *, url: str | None = None) -> Path:
+    """Download ``spec`` into ``target_dir``; verify size and hash before an atomic rename."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / spec.filename
+    fd, tmp_name = tempfile.mkstemp(prefix=spec.filename + ".", suffix=".part", dir=target_dir)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            try:
+                response = urllib.request.urlopen(url or spec.url, timeout=30)
+            except (urllib.error.URLError, OSError) as exc:
+                raise ModelError(_offline_message() + f" ({exc})") from None
+            with response:
+                total = int(response.headers.get("Content-Length") or spec.size)
+                done = 0
+                bar = _progress_bar(spec.filename, total) if progress is None else None
+                while chunk := response.read(1 << 16):
+                    out.write(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(spec.filename, done, total)
+                    elif bar is not None:
+                        bar.update(len(chunk))
+                if bar is not None:
+                    bar.close()
+            out.flush()
+            os.fsync(out.fileno())
+        _verify(tmp, spec)
+        os.replace(tmp, target)
+        return target
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _progress_bar(name: str, total: int):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="B", unit_scale=True, desc=f"Downloading {name}")
