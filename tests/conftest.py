@@ -1,0 +1,65 @@
+"""Shared fixtures: the real clips and models in ../shared, and one cached analysis per clip."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("POISE_SHARED_DIR", ROOT.parent / "shared"))
+CLIPS = SHARED / "clips"
+MODELS = SHARED / "models"
+
+# Tests and CI read the official models from ../shared/models; they never download.
+os.environ.setdefault("POISE_MODEL_DIR", str(MODELS))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def clip(name: str) -> Path:
+    """Path of a shared clip; fails (never skips) with a clear message when it is missing."""
+    path = CLIPS / name
+    if not path.is_file():
+        pytest.fail(f"test clip {name} not found in {CLIPS}: the tests need ../shared/clips beside the project", pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def models():
+    from vision.models import ModelError, resolve_models
+
+    for name in ("face_landmarker.task", "pose_landmarker_full.task"):
+        if not (Path(os.environ["POISE_MODEL_DIR"]) / name).is_file():
+            pytest.fail(f"model {name} not found in {os.environ['POISE_MODEL_DIR']}: the tests need ../shared/models", pytrace=False)
+    try:
+        return resolve_models(download=False)
+    except ModelError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+_ANALYSED: dict = {}
+
+
+@pytest.fixture(scope="session")
+def analysed_clip(models):
+    """analysed_clip(name, **settings) -> AnalysisResult, computed once per test session."""
+    from vision.analysis import AnalysisSettings, analyze, open_video
+
+    def get(name: str, analysis_fps: float | None = None):
+        key = (name, analysis_fps)
+        if key not in _ANALYSED:
+            settings = AnalysisSettings() if analysis_fps is None else AnalysisSettings(analysis_fps=analysis_fps)
+            with open_video(clip(name), settings) as src:
+                _ANALYSED[key] = analyze(src, models=models, settings=settings)
+        return _ANALYSED[key]
+
+    return get
+
+
+@pytest.fixture
+def poise_home(tmp_path, monkeypatch):
+    """An empty, private Poise data directory (POISE_HOME) for one test."""
+    home = tmp_path / "poise-home"
+    monkeypatch.setenv("POISE_HOME", str(home))
+    return home
