@@ -1,0 +1,79 @@
+"""A user's own baseline: where "looking at the lens" is and how they sit upright."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, fields
+from statistics import median
+from typing import Any, Iterable
+
+from .features import measure
+from .types import FrameLandmarks
+
+CALIBRATION_VERSION = 1
+# A baseline needs at least this many frames where face and shoulders were both seen
+# (about 1 s at 15-30 Hz); the guided calibration records ~3 s.
+MIN_CALIBRATION_FRAMES = 15
+
+
+class CalibrationError(ValueError):
+    """Not enough usable frames to calibrate (message is user-facing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """Medians of the user's measurements while sitting upright and looking at the lens."""
+
+    gaze_yaw: float          # head yaw + eye yaw, degrees
+    gaze_pitch: float
+    head_roll: float
+    shoulder_tilt: float | None
+    neck_ratio: float | None
+    side_offset: float | None
+    distance_cm: float | None
+    frames: int
+    created_at: float = 0.0
+    version: int = CALIBRATION_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Calibration":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def calibrate(landmarks: Iterable[FrameLandmarks]) -> Calibration:
+    """Build a Calibration from a few seconds of frames (blinks and missing parts skipped)."""
+    gaze_yaw, gaze_pitch, roll, tilt, neck, side, dist = [], [], [], [], [], [], []
+    for lm in landmarks:
+        g = measure(lm)
+        if g.head_yaw is None or g.eye_yaw is None or g.blink or lm.ambiguous:
+            continue
+        gaze_yaw.append(g.head_yaw + g.eye_yaw)
+        gaze_pitch.append(g.head_pitch + g.eye_pitch)
+        roll.append(g.head_roll)
+        if g.distance_cm is not None:
+            dist.append(g.distance_cm)
+        if g.shoulder_tilt is not None:
+            tilt.append(g.shoulder_tilt)
+            if g.neck_ratio is not None:
+                neck.append(g.neck_ratio)
+                side.append(g.side_offset)
+    if len(gaze_yaw) < MIN_CALIBRATION_FRAMES:
+        raise CalibrationError(
+            f"Calibration needs your face clearly in view for a few seconds; only {len(gaze_yaw)} usable frames were seen."
+        )
+    med = lambda xs: float(median(xs)) if len(xs) >= MIN_CALIBRATION_FRAMES else None
+    return Calibration(
+        gaze_yaw=float(median(gaze_yaw)),
+        gaze_pitch=float(median(gaze_pitch)),
+        head_roll=float(median(roll)),
+        shoulder_tilt=med(tilt),
+        neck_ratio=med(neck),
+        side_offset=med(side),
+        distance_cm=med(dist),
+        frames=len(gaze_yaw),
+        created_at=time.time(),
+    )

@@ -1,0 +1,286 @@
+"""Per-frame scores for eye contact, posture and fidgeting, from landmarks plus a short history.
+
+Each score is in [0, 1] or None with a reason when it cannot be measured. The numbers below
+were chosen on the shared clips (``scripts/measure_noise.py`` and ``tests/test_scoring_*``);
+each says where it comes from.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from .calibration import Calibration
+from .features import MIN_VISIBILITY, Geometry, measure
+from .types import Components, FrameLandmarks, FrameScores, Reason
+
+#: Recorded with every analysis; bump when a constant or formula below changes.
+SCORING_VERSION = 1
+
+# --- eye contact ------------------------------------------------------------------------
+# Default gaze target without calibration. Yaw 0 = toward the lens. Pitch: on the shared clips
+# where people look into the lens, head pitch + eye pitch measured -1..+20 degrees (median ~+8;
+# MediaPipe's head-pose pitch has an offset), so +8 is the default target.
+DEFAULT_GAZE_YAW = 0.0
+DEFAULT_GAZE_PITCH = 8.0
+# Within these offsets gaze counts as full eye contact. People judge a gaze as "at me" within
+# about +-5 to 9 degrees (Gamer & Hecht 2007, cone of direct gaze); our estimate is noisier
+# vertically (lids, pitch offset), so the vertical zone is wider.
+GAZE_DEAD_YAW = 6.0
+GAZE_DEAD_PITCH = 10.0
+# Beyond the dead zone the score falls as exp(-(excess/scale)^2). Sideways aversion weighs
+# more than a small downward glance: an eyes-only sideways look of ~20 deg (measured on
+# proctoringai__center_left_center) gives ~0.05, a 15 deg downward glance ~0.9.
+GAZE_SCALE_YAW = 8.0
+GAZE_SCALE_PITCH = 15.0
+# Iris positions jitter frame to frame; a running median over this many frames removes it.
+GAZE_MEDIAN_FRAMES = 3
+# During a blink the iris landmarks are meaningless: hold the last gaze for up to this long
+# (a blink lasts 0.1-0.4 s), so a blink is never a look-away.
+BLINK_HOLD_S = 0.6
+
+# --- posture ----------------------------------------------------------------------------
+# Defaults without calibration (upright, balanced): medians of the upright shared clips
+# (neck ratio 0.46-0.58, median 0.52) and of a typical laptop distance.
+DEFAULT_NECK_RATIO = 0.52
+DEFAULT_DISTANCE_CM = 40.0
+# (dead zone, scale) per component: deviations inside the dead zone cost nothing; beyond it
+# the penalty grows as (excess/scale)^2 and posture = exp(-sum of penalties).
+SHOULDER_TILT_DEG = (3.0, 6.0)    # still clips show +-1.5 deg of noise; 9 deg is a clear tilt
+HEAD_ROLL_DEG = (6.0, 10.0)       # still clips: |roll| up to 3 deg; 16 deg reads as "tilted head"
+SLOUCH_RATIO = (0.05, 0.10)       # head sinking 0.15 shoulder widths = clearly hunched
+SIDE_LEAN_RATIO = (0.08, 0.15)    # nose off the shoulder midpoint
+LEAN_LOG = (0.10, 0.20)           # log apparent-size change vs calibration (+-10 % free)
+LEAN_LOG_UNCALIBRATED = (0.35, 0.25)  # without a baseline only extremes count (x1.4 / x0.7)
+
+# --- fidgeting --------------------------------------------------------------------------
+FIDGET_WINDOW_S = 1.5          # long enough to contain several cycles of a 2-5 Hz fidget
+FIDGET_MIN_SPAN_S = 0.5        # history needed before a fidgeting score is given
+# Spread (RMS distance from the window mean, in shoulder widths) that a still person shows
+# from landmark jitter alone, measured on the still clips (scripts/measure_noise.py: head
+# p95 ~0.004, hands p95 ~0.01). Subtracted before scoring, so jitter scores ~0.
+HEAD_NOISE = 0.006
+HAND_NOISE = 0.015
+# Spread above the noise that counts as full fidgeting (a hand moving +-0.15 shoulder
+# widths, or the head rocking +-0.08).
+HEAD_FULL = 0.06
+HAND_FULL = 0.12
+# A broad deliberate gesture is one smooth movement (few reversals); fidgeting repeats.
+# Movement with no reversals counts with this weight; 3+ reversals in the window count fully.
+GESTURE_WEIGHT = 0.35
+FULL_REVERSALS = 3
+REVERSAL_STEP = 2.5            # a reversal needs a swing of this many noise floors
+# Hand-to-face touch: any hand point inside the face box grown by these fractions.
+TOUCH_GROW_X, TOUCH_GROW_UP, TOUCH_GROW_DOWN = 0.25, 0.45, 0.15
+TOUCH_SCORE = 0.7              # a touch alone reads as fidgeting (above the 0.5 line)
+# Without shoulders, the face width stands in for body size: shoulder width is ~2.3 face
+# widths on the shared clips.
+SHOULDERS_PER_FACE_WIDTH = 2.3
+MIN_HAND_SHARE = 0.6           # a hand must be visible in this share of the window
+
+
+@dataclass(slots=True)
+class _Sample:
+    t: float
+    scale: float
+    head: tuple[float, float] | None
+    hands: list[tuple[float, float] | None]   # mean position of each hand's visible points
+
+
+class Scorer:
+    """Turns FrameLandmarks into FrameScores. Keeps only a ~1.5 s history; one per analysis."""
+
+    def __init__(self, calibration: Calibration | None = None) -> None:
+        self.calibration = calibration
+        self._gaze: deque[tuple[float, float]] = deque(maxlen=GAZE_MEDIAN_FRAMES)
+        self._last_gaze_t: float | None = None
+        self._history: deque[_Sample] = deque()
+
+    def score(self, lm: FrameLandmarks) -> FrameScores:
+        t = lm.timestamp_ms / 1000.0
+        if lm.ambiguous:
+            self._history.clear()
+            r = Reason.MULTIPLE_PEOPLE
+            return FrameScores(lm.index, t, None, None, None, r, r, r)
+        g = measure(lm)
+        eye, eye_reason, gaze = self._eye_contact(t, g)
+        posture, posture_reason, pc = self._posture(g, lm)
+        fidget, fidget_reason, fc = self._fidgeting(t, g)
+        comps = Components(
+            head_yaw=g.head_yaw, head_pitch=g.head_pitch, head_roll=g.head_roll,
+            gaze_yaw=gaze[0], gaze_pitch=gaze[1], gaze_offset=gaze[2], blink=g.blink,
+            shoulder_tilt=pc.get("shoulder_tilt"), slouch=pc.get("slouch"), lean=pc.get("lean"),
+            side_lean=pc.get("side_lean"), hand_motion=fc.get("hand"), head_motion=fc.get("head"),
+            face_touch=fc.get("touch"),
+        )
+        return FrameScores(lm.index, t, eye, posture, fidget, eye_reason, posture_reason, fidget_reason, comps)
+
+    # -- eye contact -------------------------------------------------------------------
+    def _eye_contact(self, t: float, g: Geometry):
+        none = (None, None, None)
+        if g.head_yaw is None or g.eye_yaw is None:
+            self._gaze.clear()
+            return None, Reason.NO_FACE, none
+        # A blink holds the last gaze. Lids that stay "closed" for longer are not a blink:
+        # looking down also lowers the lids, so measure the gaze again then.
+        holding = g.blink and self._gaze and self._last_gaze_t is not None and t - self._last_gaze_t <= BLINK_HOLD_S
+        if not holding:
+            self._gaze.append((g.head_yaw + g.eye_yaw, g.head_pitch + g.eye_pitch))
+            self._last_gaze_t = t
+        yaw = float(np.median([v[0] for v in self._gaze]))
+        pitch = float(np.median([v[1] for v in self._gaze]))
+        cal = self.calibration
+        target_yaw = cal.gaze_yaw if cal else DEFAULT_GAZE_YAW
+        target_pitch = cal.gaze_pitch if cal else DEFAULT_GAZE_PITCH
+        dy, dp = yaw - target_yaw, pitch - target_pitch
+        penalty = _excess(dy, GAZE_DEAD_YAW, GAZE_SCALE_YAW) + _excess(dp, GAZE_DEAD_PITCH, GAZE_SCALE_PITCH)
+        return math.exp(-penalty), None, (dy, dp, math.hypot(dy, dp))
+
+    # -- posture -----------------------------------------------------------------------
+    def _posture(self, g: Geometry, lm: FrameLandmarks):
+        if g.head_roll is None:
+            return None, Reason.NO_FACE, {}
+        if lm.pose is None:
+            return None, Reason.NO_POSE, {}
+        if g.shoulder_tilt is None or g.neck_ratio is None:
+            return None, Reason.LOW_VISIBILITY, {}
+        cal = self.calibration
+        base_tilt = cal.shoulder_tilt if cal and cal.shoulder_tilt is not None else 0.0
+        base_roll = cal.head_roll if cal else 0.0
+        base_neck = cal.neck_ratio if cal and cal.neck_ratio is not None else DEFAULT_NECK_RATIO
+        base_side = cal.side_offset if cal and cal.side_offset is not None else 0.0
+        comps = {
+            "shoulder_tilt": g.shoulder_tilt - base_tilt,
+            "slouch": base_neck - g.neck_ratio,
+            "side_lean": g.side_offset - base_side,
+        }
+        roll = g.head_roll - base_roll
+        penalty = (
+            _excess(comps["shoulder_tilt"], *SHOULDER_TILT_DEG)
+            + _excess(roll, *HEAD_ROLL_DEG)
+            + _excess(max(comps["slouch"], 0.0), *SLOUCH_RATIO)
+            + _excess(comps["side_lean"], *SIDE_LEAN_RATIO)
+        )
+        if g.distance_cm is not None and g.distance_cm > 0:
+            calibrated = cal is not None and cal.distance_cm
+            base = cal.distance_cm if calibrated else DEFAULT_DISTANCE_CM
+            comps["lean"] = math.log(base / g.distance_cm)  # + = closer than baseline
+            penalty += _excess(comps["lean"], *(LEAN_LOG if calibrated else LEAN_LOG_UNCALIBRATED))
+        return math.exp(-penalty), None, comps
+
+    # -- fidgeting ---------------------------------------------------------------------
+    def _fidgeting(self, t: float, g: Geometry):
+        if g.face_centre is None:
+            # The user is identified by their face; a pose without one may be anybody (or a
+            # cartoon, as after the cut in pyfeat__face_noface.mov).
+            self._history.clear()
+            return None, Reason.NO_FACE, {}
+        scale = g.shoulder_width or (g.face_width * SHOULDERS_PER_FACE_WIDTH if g.face_width else None)
+        if not scale:
+            return None, Reason.LOW_VISIBILITY, {}
+        self._history.append(_Sample(t, scale, g.face_centre, _hand_positions(g.hands)))
+        while self._history and t - self._history[0].t > FIDGET_WINDOW_S:
+            self._history.popleft()
+        touch = _face_touch(g) if g.hands is not None else None
+        if t - self._history[0].t < FIDGET_MIN_SPAN_S:
+            return None, Reason.WARMING_UP, {"touch": touch}
+        scale = float(np.median([s.scale for s in self._history]))
+        head_spread, head_rev = _spread([s.head for s in self._history], scale, HEAD_NOISE)
+        hand_terms = []
+        hand_spread_max = None
+        for k in range(2):
+            spread, rev = _spread([s.hands[k] for s in self._history], scale, HAND_NOISE, MIN_HAND_SHARE)
+            if spread is not None:
+                hand_terms.append(_motion_term(spread, HAND_NOISE, HAND_FULL, rev))
+                hand_spread_max = spread if hand_spread_max is None else max(hand_spread_max, spread)
+        head_term = _motion_term(head_spread, HEAD_NOISE, HEAD_FULL, head_rev) if head_spread is not None else 0.0
+        score = max([head_term, *hand_terms])
+        if touch:
+            score = max(score, TOUCH_SCORE)
+        comps = {
+            "head": None if head_spread is None else max(0.0, head_spread - HEAD_NOISE),
+            "hand": None if hand_spread_max is None else max(0.0, hand_spread_max - HAND_NOISE),
+            "touch": touch,
+        }
+        return min(1.0, score), None, comps
+
+
+def _excess(value: float, dead: float, scale: float) -> float:
+    """Squared excess of |value| over a dead zone, in units of scale."""
+    e = max(0.0, abs(value) - dead) / scale
+    return e * e
+
+
+def _hand_positions(hands: np.ndarray | None) -> list[tuple[float, float] | None]:
+    """Mean position of each hand's visible points (pose: even offsets left, odd right)."""
+    if hands is None:
+        return [None, None]
+    out: list[tuple[float, float] | None] = []
+    for side in (0, 1):
+        pts = hands[side::2]
+        vis = pts[:, 2] >= MIN_VISIBILITY
+        out.append(None if vis.sum() < 2 else (float(pts[vis, 0].mean()), float(pts[vis, 1].mean())))
+    return out
+
+
+def _spread(points, scale: float, noise: float, min_share: float = 0.6):
+    """RMS distance from the mean (in body-size units) and the number of direction reversals."""
+    seen = [p for p in points if p is not None]
+    if len(seen) < 3 or len(seen) < min_share * len(points):
+        return None, 0
+    xy = np.asarray(seen, dtype=np.float64) / scale
+    centred = xy - xy.mean(axis=0)
+    spread = float(np.sqrt((centred**2).sum(axis=1).mean()))
+    # Reversals along the main axis of movement, with hysteresis so jitter does not count.
+    cov = centred.T @ centred
+    axis = np.linalg.eigh(cov)[1][:, -1]
+    proj = centred @ axis
+    return spread, _reversals(centred @ axis, REVERSAL_STEP * noise)
+
+
+def _reversals(proj: np.ndarray, step: float) -> int:
+    """Direction changes of a 1-D track, each needing a swing of at least ``step`` (zigzag)."""
+    reversals, direction = 0, 0
+    lo = hi = extreme = float(proj[0])
+    for v in map(float, proj[1:]):
+        if direction == 0:
+            lo, hi = min(lo, v), max(hi, v)
+            if v - lo > step:
+                direction, extreme = 1, v
+            elif hi - v > step:
+                direction, extreme = -1, v
+        elif direction == 1:
+            if v > extreme:
+                extreme = v
+            elif extreme - v > step:
+                reversals, direction, extreme = reversals + 1, -1, v
+        else:
+            if v < extreme:
+                extreme = v
+            elif v - extreme > step:
+                reversals, direction, extreme = reversals + 1, 1, v
+    return reversals
+
+
+def _motion_term(spread: float, noise: float, full: float, reversals: int) -> float:
+    amount = min(1.0, max(0.0, spread - noise) / full)
+    repetitive = min(1.0, reversals / FULL_REVERSALS)
+    return amount * (GESTURE_WEIGHT + (1.0 - GESTURE_WEIGHT) * repetitive)
+
+
+def _face_touch(g: Geometry) -> bool | None:
+    if g.face_box is None or g.hands is None:
+        return None
+    x0, y0, x1, y1 = g.face_box
+    w, h = x1 - x0, y1 - y0
+    x0, x1 = x0 - TOUCH_GROW_X * w, x1 + TOUCH_GROW_X * w
+    y0, y1 = y0 - TOUCH_GROW_UP * h, y1 + TOUCH_GROW_DOWN * h
+    vis = g.hands[:, 2] >= MIN_VISIBILITY
+    if not vis.any():
+        return False
+    pts = g.hands[vis]
+    inside = (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
+    return bool(inside.any())

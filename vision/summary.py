@@ -1,0 +1,39 @@
+"""Session-level figures from per-frame scores and events."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from .types import Event, EventKind, FrameScores, Summary
+
+# The line between "yes" and "no" for share-of-time figures: the midpoint of the score range.
+GOOD_EYE_CONTACT = 0.5
+FIDGETING_LINE = 0.5
+
+
+def summarize(frames: Sequence[FrameScores], events: Sequence[Event], duration_s: float) -> Summary:
+    eye = [f.eye_contact for f in frames if f.eye_contact is not None]
+    posture = [f.posture for f in frames if f.posture is not None]
+    fidget = [f.fidgeting for f in frames if f.fidgeting is not None]
+    all_three = sum(1 for f in frames if None not in (f.eye_contact, f.posture, f.fidgeting))
+    look_aways = [e.duration_s or 0.0 for e in events if e.kind == EventKind.LOOK_AWAY]
+    return Summary(
+        duration_s=float(duration_s),
+        frames_analysed=len(frames),
+        measurable_share=all_three / len(frames) if frames else 0.0,
+        eye_contact_share=_share(eye, lambda v: v >= GOOD_EYE_CONTACT),
+        mean_eye_contact=_mean(eye),
+        mean_posture=_mean(posture),
+        fidgeting_share=_share(fidget, lambda v: v >= FIDGETING_LINE),
+        mean_fidgeting=_mean(fidget),
+        longest_look_away_s=max(look_aways, default=0.0),
+        event_counts={k: sum(1 for e in events if e.kind == k) for k in EventKind.ALL},
+    )
+
+
+def _mean(xs: list[float]) -> float | None:
+    return sum(xs) / len(xs) if xs else None
+
+
+def _share(xs: list[float], pred) -> float | None:
+    return sum(1 for x in xs if pred(x)) / len(xs) if xs else None
