@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
-
-os.environ.setdefault("GLOG_minloglevel", "2")  # MediaPipe's C++ start-up chatter
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import cv2
 import mediapipe as mp
@@ -43,6 +42,14 @@ class Landmarker:
     def __init__(self, models: ModelPaths | None = None, *, working_long_side: int = WORKING_LONG_SIDE) -> None:
         models = models or resolve_models()
         self.working_long_side = working_long_side
+        with native_stderr_silenced():
+            self._create(models)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="poise-face")
+        self._last_ts = -1
+        self._last_face_centre: np.ndarray | None = None
+        self._warm = False
+
+    def _create(self, models: ModelPaths) -> None:
         self._face = mpv.FaceLandmarker.create_from_options(
             mpv.FaceLandmarkerOptions(
                 base_options=BaseOptions(model_asset_path=str(models.face)),
@@ -59,9 +66,6 @@ class Landmarker:
                 num_poses=1,
             )
         )
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="poise-face")
-        self._last_ts = -1
-        self._last_face_centre: np.ndarray | None = None
 
     # -- lifecycle -------------------------------------------------------------------
     def close(self) -> None:
@@ -86,6 +90,13 @@ class Landmarker:
         return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
 
     def detect(self, frame: Frame) -> FrameLandmarks:
+        if not self._warm:  # the first inference logs native warnings once
+            self._warm = True
+            with native_stderr_silenced():
+                return self._detect(frame)
+        return self._detect(frame)
+
+    def _detect(self, frame: Frame) -> FrameLandmarks:
         mp_image = self.prepare(frame.image)
         # VIDEO mode needs strictly increasing timestamps, even if a source repeats one.
         ts = max(frame.timestamp_ms, self._last_ts + 1)
@@ -152,3 +163,27 @@ def _pose_belongs_to_face(pose: np.ndarray, face: np.ndarray) -> bool:
     margin = (hi - lo) * 0.5
     nose = pose[0, :2]
     return bool(np.all(nose >= lo - margin) and np.all(nose <= hi + margin))
+
+
+@contextlib.contextmanager
+def native_stderr_silenced():
+    """Point file descriptor 2 at /dev/null while MediaPipe's C++ code logs its start-up
+    notes (absl/LiteRT ignore the Python logging config). POISE_DEBUG=1 keeps them.
+    Python exceptions are unaffected: they are raised, not printed, inside this block."""
+    if os.environ.get("POISE_DEBUG"):
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
