@@ -70,8 +70,9 @@ class Landmarker:
     # -- lifecycle -------------------------------------------------------------------
     def close(self) -> None:
         self._pool.shutdown(wait=True)
-        self._face.close()
-        self._pose.close()
+        with native_stderr_silenced():
+            self._face.close()
+            self._pose.close()
 
     def __enter__(self) -> "Landmarker":
         return self
