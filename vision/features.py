@@ -32,6 +32,12 @@ BLINK_THRESHOLD = 0.5
 # is ~12 mm and half the palpebral fissure ~15 mm (adult anthropometry), so an offset d
 # corresponds to asin(d * 15/12); the visible iris range is about +-0.5 of the half-width.
 EYE_HALF_WIDTH_OVER_RADIUS = 15.0 / 12.0
+# Vertical gaze comes from the eyeLookUp/eyeLookDown blendshapes: the lids follow the iris
+# when people look down, so iris-between-lids barely moves (measured on
+# mediapipe__selfie_segmentation_web: looking at the hands gives eyeLookDown ~0.8 while the
+# iris-lid offset stays within 2 deg). A full blendshape unit is taken as 45 deg, about the
+# human eye's downward range; looking into the lens measured eyeLookDown 0.07-0.46.
+EYE_PITCH_PER_BLENDSHAPE_UNIT = 45.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +70,8 @@ def measure(lm: FrameLandmarks) -> Geometry:
         out.update(_head_pose(lm.face_matrix))
         out.update(_eye_rotation(face_px))
         out["blink"] = _blink(lm.blendshapes)
+        if lm.blendshapes:
+            out["eye_pitch"] = _blend_pitch(lm.blendshapes)
         out["face_width"] = float(np.linalg.norm(face_px[FACE_LEFT_EDGE] - face_px[FACE_RIGHT_EDGE]))
         lo, hi = face_px.min(axis=0), face_px.max(axis=0)
         out["face_box"] = (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
@@ -161,3 +169,9 @@ def _blink(blend: dict[str, float] | None) -> bool | None:
         return None
     b = (blend.get("eyeBlinkLeft", 0.0) + blend.get("eyeBlinkRight", 0.0)) / 2
     return b > BLINK_THRESHOLD
+
+
+def _blend_pitch(blend: dict[str, float]) -> float:
+    up = (blend.get("eyeLookUpLeft", 0.0) + blend.get("eyeLookUpRight", 0.0)) / 2
+    down = (blend.get("eyeLookDownLeft", 0.0) + blend.get("eyeLookDownRight", 0.0)) / 2
+    return EYE_PITCH_PER_BLENDSHAPE_UNIT * (up - down)

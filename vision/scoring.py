@@ -21,26 +21,28 @@ from .types import Components, FrameLandmarks, FrameScores, Reason
 SCORING_VERSION = 1
 
 # --- eye contact ------------------------------------------------------------------------
-# Default gaze target without calibration. Yaw 0 = toward the lens. Pitch: on the shared clips
-# where people look into the lens, head pitch + eye pitch measured -1..+20 degrees (median ~+8;
-# MediaPipe's head-pose pitch has an offset), so +8 is the default target.
+# Default gaze target without calibration. Yaw 0 = toward the lens. Pitch (head pitch +
+# blendshape eye pitch) measured -13..+14 deg on the shared clips while people look into the
+# lens (MediaPipe's head pitch has a per-face offset), and -33..-37 deg when they look down at
+# their hands; the default target sits in the middle of the "lens" range.
 DEFAULT_GAZE_YAW = 0.0
-DEFAULT_GAZE_PITCH = 8.0
+DEFAULT_GAZE_PITCH = 0.0
 # Within these offsets gaze counts as full eye contact. People judge a gaze as "at me" within
 # about +-5 to 9 degrees (Gamer & Hecht 2007, cone of direct gaze); our estimate is noisier
 # vertically (lids, pitch offset), so the vertical zone is wider.
 GAZE_DEAD_YAW = 6.0
-GAZE_DEAD_PITCH = 10.0
+GAZE_DEAD_PITCH = 14.0
 # Beyond the dead zone the score falls as exp(-(excess/scale)^2). Sideways aversion weighs
 # more than a small downward glance: an eyes-only sideways look of ~20 deg (measured on
-# proctoringai__center_left_center) gives ~0.05, a 15 deg downward glance ~0.9.
+# proctoringai__center_left_center) scores ~0.05, a 20 deg downward glance ~0.8, and
+# looking down at one's hands (~-35 deg) ~0.05.
 GAZE_SCALE_YAW = 8.0
-GAZE_SCALE_PITCH = 15.0
+GAZE_SCALE_PITCH = 10.0
 # Iris positions jitter frame to frame; a running median over this many frames removes it.
 GAZE_MEDIAN_FRAMES = 3
 # During a blink the iris landmarks are meaningless: hold the last gaze for up to this long
-# (a blink lasts 0.1-0.4 s), so a blink is never a look-away.
-BLINK_HOLD_S = 0.6
+# (a blink lasts 0.1-0.4 s), so a blink is never a look-away; longer closures are measured.
+BLINK_HOLD_S = 0.4
 
 # --- posture ----------------------------------------------------------------------------
 # Defaults without calibration (upright, balanced): medians of the upright shared clips
@@ -96,7 +98,7 @@ class Scorer:
     def __init__(self, calibration: Calibration | None = None) -> None:
         self.calibration = calibration
         self._gaze: deque[tuple[float, float]] = deque(maxlen=GAZE_MEDIAN_FRAMES)
-        self._last_gaze_t: float | None = None
+        self._blink_since: float | None = None
         self._history: deque[_Sample] = deque()
 
     def score(self, lm: FrameLandmarks) -> FrameScores:
@@ -126,10 +128,13 @@ class Scorer:
             return None, Reason.NO_FACE, none
         # A blink holds the last gaze. Lids that stay "closed" for longer are not a blink:
         # looking down also lowers the lids, so measure the gaze again then.
-        holding = g.blink and self._gaze and self._last_gaze_t is not None and t - self._last_gaze_t <= BLINK_HOLD_S
+        if g.blink:
+            self._blink_since = t if self._blink_since is None else self._blink_since
+        else:
+            self._blink_since = None
+        holding = g.blink and self._gaze and t - self._blink_since <= BLINK_HOLD_S
         if not holding:
             self._gaze.append((g.head_yaw + g.eye_yaw, g.head_pitch + g.eye_pitch))
-            self._last_gaze_t = t
         yaw = float(np.median([v[0] for v in self._gaze]))
         pitch = float(np.median([v[1] for v in self._gaze]))
         cal = self.calibration

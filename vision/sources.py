@@ -263,3 +263,42 @@ class LatestFrameSource:
             self._slot.put_nowait(None)
         except queue.Full:
             pass
+
+
+class FrameListSource:
+    """In-memory frames (BGR arrays) at a fixed rate: for frames built by transforming real
+    footage (tests with ground truth by construction) and for benchmarks."""
+
+    is_live = False
+    stride = 1
+
+    def __init__(self, images, fps: float, name: str = "frames") -> None:
+        self._images = list(images)
+        self.fps = float(fps)
+        self.name = name
+        self.frame_count = len(self._images)
+        self.warnings: list[str] = []
+
+    def __iter__(self) -> Iterator[Frame]:
+        for i, image in enumerate(self._images):
+            yield Frame(i, int(round(i * 1000.0 / self.fps)), image)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def read_frames(path: str | os.PathLike, *, limit: int | None = None, stride: int = 1) -> tuple[list, float]:
+    """Decode a video file into a list of BGR frames (and its fps)."""
+    with VideoFileSource(path, stride=stride) as src:
+        frames = []
+        for f in src:
+            frames.append(f.image)
+            if limit is not None and len(frames) >= limit:
+                break
+        return frames, src.fps / stride
