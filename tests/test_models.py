@@ -1,0 +1,90 @@
+"""Model resolution: POISE_MODEL_DIR, then the user cache, then a verified atomic download."""
+
+import hashlib
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from vision import models as m
+
+
+@pytest.fixture
+def no_env(monkeypatch, tmp_path):
+    monkeypatch.delenv(m.MODEL_DIR_ENV, raising=False)
+    monkeypatch.setattr(m, "user_cache_dir", lambda: tmp_path / "cache")
+    return tmp_path
+
+
+def test_env_dir_is_used_and_verified(models):
+    assert models.face.name == "face_landmarker.task"
+    assert m.sha256_of(models.pose) == m.POSE_LANDMARKER.sha256
+
+
+def test_env_dir_without_the_files_names_the_variable(monkeypatch, tmp_path):
+    monkeypatch.setenv(m.MODEL_DIR_ENV, str(tmp_path))
+    with pytest.raises(m.ModelError, match="POISE_MODEL_DIR"):
+        m.resolve_models(download=False)
+
+
+def test_wrong_hash_is_refused(monkeypatch, tmp_path):
+    (tmp_path / "face_landmarker.task").write_bytes(b"x" * m.FACE_LANDMARKER.size)
+    monkeypatch.setenv(m.MODEL_DIR_ENV, str(tmp_path))
+    with pytest.raises(m.ModelError, match="SHA-256"):
+        m.resolve_models(download=False)
+
+
+def test_offline_message_names_variable_and_urls(no_env):
+    with pytest.raises(m.ModelError) as err:
+        m.resolve_models(download=False)
+    text = str(err.value)
+    assert "POISE_MODEL_DIR" in text and m.FACE_LANDMARKER.url in text and m.POSE_LANDMARKER.url in text
+
+
+def test_download_failure_is_one_clear_sentence(no_env):
+    with pytest.raises(m.ModelError, match="POISE_MODEL_DIR"):
+        m.download_model(m.FACE_LANDMARKER, no_env / "dl", url="http://127.0.0.1:9/none.task", progress=lambda *a: None)
+    assert not any((no_env / "dl").glob("*.part")), "a failed download must leave no partial file"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def _serve(directory: Path):
+    handler = lambda *a, **k: _QuietHandler(*a, directory=str(directory), **k)
+    server = http.server.HTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_download_verifies_and_moves_into_place_atomically(no_env):
+    payload = b"model bytes " * 1000
+    spec = m.ModelSpec("tiny.task", len(payload), hashlib.sha256(payload).hexdigest(), "unused")
+    (no_env / "www").mkdir()
+    (no_env / "www" / "tiny.task").write_bytes(payload)
+    (no_env / "www" / "bad.task").write_bytes(payload[:-1] + b"!")
+    server = _serve(no_env / "www")
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        seen = []
+        path = m.download_model(spec, no_env / "cache", url=f"{url}/tiny.task", progress=lambda n, d, t: seen.append(d))
+        assert path.read_bytes() == payload and seen[-1] == len(payload)
+        with pytest.raises(m.ModelError, match="refusing"):
+            m.download_model(spec, no_env / "cache2", url=f"{url}/bad.task", progress=lambda *a: None)
+        assert not (no_env / "cache2" / "tiny.task").exists(), "a file with the wrong hash must never be used"
+        assert list((no_env / "cache2").iterdir()) == []
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_user_cache_is_used_when_env_is_unset(no_env, models):
+    cache = no_env / "cache"
+    cache.mkdir()
+    for p in (models.face, models.pose):
+        (cache / p.name).symlink_to(p)
+    found = m.resolve_models(download=False)
+    assert found.face.parent == cache and found.pose.parent == cache
