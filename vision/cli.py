@@ -35,7 +35,18 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--csv", metavar="PATH", help="write per-frame scores as CSV")
     a.add_argument("--fps", type=float, default=None, help="frames analysed per second of video (default 15; 0 = every frame)")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
+    a.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="analyse N files at once in separate processes")
+    a.add_argument("--no-save", action="store_true", help="do not save the analysis as a session")
+    _data_dir_arg(a)
+    from .cli_sessions import add_session_commands
+
+    add_session_commands(sub, _data_dir_arg)
     return parser
+
+
+def _data_dir_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", metavar="DIR", default=None,
+                   help="where sessions are stored (default: $POISE_HOME or the user data folder)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -45,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    handler = _HANDLERS[args.command]
+    handler = _handlers()[args.command]
     try:
         return handler(args)
     except UserError as exc:
@@ -57,31 +68,42 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _cmd_analyze(args) -> int:
-    from .analysis import AnalysisSettings, analyze, open_video
-    from .models import ModelError, resolve_models
-    from .sources import SourceError
+    from .analysis import AnalysisSettings
+    from .batch import analyze_file
+    from .cli_sessions import analyze_many, open_store
 
     if len(args.videos) > 1 and (args.json or args.csv):
         raise UserError("--json and --csv take one video at a time.")
+    if args.jobs < 1:
+        raise UserError("--jobs must be 1 or more.")
     settings = AnalysisSettings() if args.fps is None else AnalysisSettings(analysis_fps=args.fps)
+    save = not args.no_save
+    if save:  # a read-only, full or foreign data directory fails before any analysis
+        open_store(args.data_dir).close()
+    if len(args.videos) > 1:
+        return analyze_many(args, settings, save)
+    bar = None
+
+    def on_progress(p):
+        nonlocal bar
+        if args.quiet:
+            return
+        if bar is None:
+            bar = _progress_bar(args.videos[0], p.frames_total)
+        bar.n = p.frames_done
+        bar.refresh()
+
     try:
-        source = open_video(args.videos[0], settings)
-    except SourceError as exc:
-        raise UserError(str(exc)) from None
-    try:
-        models = resolve_models()
-    except ModelError as exc:
-        source.close()
-        raise UserError(str(exc)) from None
-    with source:
-        bar = None if args.quiet else _progress_bar(source)
-        def on_progress(p):
-            if bar is not None:
-                bar.n = p.frames_done
-                bar.refresh()
-        result = analyze(source, models=models, settings=settings, on_progress=on_progress)
+        outcome, result = analyze_file(args.videos[0], settings=settings, data_dir=args.data_dir, save=save,
+                                       on_progress=on_progress)
+    finally:
         if bar is not None:
             bar.close()
+    if not outcome.ok:
+        if outcome.user_error:
+            raise UserError(outcome.error)
+        print(f"poise: {outcome.error}", file=sys.stderr)
+        return EXIT_FAILURE
     for w in result.warnings:
         print(f"poise: warning: {w}", file=sys.stderr)
     if args.json:
@@ -89,14 +111,15 @@ def _cmd_analyze(args) -> int:
     if args.csv:
         write_atomic(args.csv, frames_csv(result.frames))
     print(format_summary(result))
+    if outcome.session_id is not None:
+        print(f"Saved as session {outcome.session_id} (poise show {outcome.session_id}).")
     return EXIT_OK
 
 
-def _progress_bar(source):
+def _progress_bar(path, total):
     from tqdm import tqdm
 
-    total = None if source.frame_count is None else (source.frame_count + source.stride - 1) // source.stride
-    return tqdm(total=total, unit="frame", desc=Path(source.name).name, file=sys.stderr, leave=False)
+    return tqdm(total=total, unit="frame", desc=Path(path).name, file=sys.stderr, leave=False)
 
 
 def format_summary(result) -> str:
@@ -177,7 +200,13 @@ def _version() -> str:
         return "0+unknown"
 
 
-_HANDLERS = {"analyze": _cmd_analyze}
+def _handlers():
+    from .cli_sessions import HANDLERS
+
+    return {"analyze": _cmd_analyze, **HANDLERS}
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run through the imported module so `vision.cli.UserError` is one class, not two.
+    from vision.cli import main as _main
+
+    sys.exit(_main())
