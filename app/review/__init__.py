@@ -1,0 +1,7 @@
+"""Session review: the sessions list, the score timeline, the session view and the recording player."""
+
+from .sessions_list import SessionsList
+from .session_view import SessionView
+from .timeline import Timeline
+
+__all__ = ["SessionsList", "SessionView", "Timeline"]

@@ -1,0 +1,100 @@
+"""Reflection notes of a session (notes, what went well, what to do better), saved as you type."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from .style import TEXT_MUTED
+
+logger = logging.getLogger(__name__)
+
+# Save this long after the last keystroke: short enough that closing the app right after
+# typing loses nothing noticeable (and flush() runs on close anyway), long enough to write
+# once per phrase rather than once per key.
+SAVE_DEBOUNCE_MS = 600
+
+FIELDS = (
+    ("notes", "Notes", "Anything about this session: the question, the setting, how you felt…"),
+    ("went_well", "What went well", "e.g. steady eye contact while answering the first question"),
+    ("do_better", "What to do better", "e.g. keep hands still while thinking"),
+)
+
+
+class NotesEditor(QWidget):
+    """Three plain-text fields bound to one session in the store; saves with a short debounce."""
+
+    notes_saved = Signal(int)
+    error_occurred = Signal(str)
+
+    def __init__(self, store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._session_id: int | None = None
+        self._dirty: set[str] = set()
+        self._loading = False
+        self.edits: dict[str, QPlainTextEdit] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SAVE_DEBOUNCE_MS)
+        self._timer.timeout.connect(self.flush)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(4)
+        for key, title, hint in FIELDS:
+            label = QLabel(title)
+            label.setStyleSheet("font-weight: 600;")
+            edit = QPlainTextEdit()
+            edit.setPlaceholderText(hint)
+            edit.setTabChangesFocus(True)
+            edit.textChanged.connect(lambda k=key: self._on_text_changed(k))
+            lay.addWidget(label)
+            lay.addWidget(edit, 1)
+            self.edits[key] = edit
+        self._status = QLabel("")
+        self._status.setStyleSheet(f"color: {TEXT_MUTED};")
+        lay.addWidget(self._status)
+        self.setEnabled(False)
+
+    def set_session(self, info) -> None:
+        """Show the notes of a SessionInfo (None clears); pending edits of the previous one are saved first."""
+        self.flush()
+        self._session_id = None if info is None else info.id
+        self._loading = True
+        try:
+            for key, edit in self.edits.items():
+                edit.setPlainText("" if info is None else getattr(info, key) or "")
+        finally:
+            self._loading = False
+        self._dirty.clear()
+        self._status.setText("Saved automatically as you type" if info is not None else "")
+        self.setEnabled(info is not None)
+
+    def _on_text_changed(self, key: str) -> None:
+        if self._loading or self._session_id is None:
+            return
+        self._dirty.add(key)
+        self._status.setText("Editing…")
+        self._timer.start()
+
+    def flush(self) -> None:
+        """Write pending edits now (called by the debounce timer, on session change and on close)."""
+        self._timer.stop()
+        if self._session_id is None or not self._dirty:
+            return
+        values = {key: self.edits[key].toPlainText() for key in self._dirty}
+        try:
+            self._store.set_notes(self._session_id, **values)
+        except Exception as exc:  # StoreError carries a user sentence; keep the text to retry
+            logger.warning("notes not saved: %s", exc)
+            self._status.setText(f"Not saved: {exc}")
+            self.error_occurred.emit(str(exc))
+            return
+        self._dirty.clear()
+        self._status.setText("Saved")
+        self.notes_saved.emit(self._session_id)
+
+    def has_pending(self) -> bool:
+        return bool(self._dirty)

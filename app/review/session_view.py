@@ -1,0 +1,147 @@
+"""One session in review: header, summary, recording player, events, notes and the score timeline."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QSplitter, QStackedLayout, QTabWidget, QVBoxLayout, QWidget
+
+from .events_list import EventsList
+from .notes_editor import NotesEditor
+from .player import RecordingPlayer
+from .sessions_list import KIND_LABELS, STATUS_LABELS
+from .style import TEXT_MUTED, fmt_clock
+from .summary_panel import SummaryPanel
+from .timeline import Timeline
+
+logger = logging.getLogger(__name__)
+
+EMPTY_TEXT = "Select a session to review it."
+
+
+def playable_path(info) -> Path | None:
+    """The video to show with a session: its recording, or for a file session the analysed file."""
+    if info.recording_path is not None:
+        return Path(info.recording_path)
+    if info.kind == "file" and info.source and Path(info.source).is_file():
+        return Path(info.source)
+    return None
+
+
+class SessionView(QWidget):
+    """Review of one stored session. ``show_session(id)`` loads it from the store.
+
+    Clicking the timeline or an event seeks (the recording shows that frame); playing moves
+    the timeline cursor. Call :meth:`shutdown` when the window closes (stops the player
+    thread and saves pending notes); closing this widget as a window does it too.
+    """
+
+    position_changed = Signal(float)
+    error_occurred = Signal(str)
+
+    def __init__(self, store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._info = None
+
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.subtitle = QLabel()
+        self.subtitle.setStyleSheet(f"color: {TEXT_MUTED};")
+        self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary = SummaryPanel()
+        self.player = RecordingPlayer()
+        self.events = EventsList()
+        self.notes = NotesEditor(store)
+        self.timeline = Timeline()
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.events, "Events")
+        self.tabs.addTab(self.notes, "Notes")
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.player)
+        top.addWidget(self.tabs)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
+        top.setChildrenCollapsible(False)
+
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(12, 10, 12, 10)
+        lay.setSpacing(8)
+        lay.addWidget(self.title)
+        lay.addWidget(self.subtitle)
+        lay.addWidget(self.summary)
+        lay.addWidget(top, 3)
+        lay.addWidget(self.timeline, 2)
+
+        self._empty = QLabel(EMPTY_TEXT)
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._empty.setStyleSheet(f"color: {TEXT_MUTED};")
+        self._stack = QStackedLayout(self)
+        self._stack.addWidget(self._empty)
+        self._stack.addWidget(page)
+
+        self.timeline.position_requested.connect(self.seek)
+        self.events.event_activated.connect(self.seek)
+        self.player.position_changed.connect(self._on_player_position_changed)
+        self.player.error_occurred.connect(self.error_occurred)
+        self.notes.error_occurred.connect(self.error_occurred)
+
+    # ----- public API -------------------------------------------------------------------------
+    def show_session(self, session_id: int) -> bool:
+        """Load and show a session; on a store error, emits ``error_occurred`` and returns False."""
+        try:
+            info = self._store.get_session(session_id)
+            frames = self._store.load_frames(session_id)
+            events = self._store.load_events(session_id)
+        except Exception as exc:  # StoreError: one sentence for the user
+            logger.warning("cannot show session %s: %s", session_id, exc)
+            self.error_occurred.emit(str(exc))
+            return False
+        self._info = info
+        duration = info.duration_s or (info.summary.duration_s if info.summary else 0.0) or 0.0
+        if frames:
+            duration = max(duration, frames[-1].t)
+        local = info.started_at.astimezone()
+        self.title.setText(local.strftime("%A %d %B %Y, %H:%M"))
+        parts = [KIND_LABELS.get(info.kind, info.kind), Path(info.source).name or info.source,
+                 fmt_clock(duration), STATUS_LABELS.get(info.status, info.status)]
+        self.subtitle.setText("  ·  ".join(parts))
+        self.subtitle.setToolTip(info.source)
+        self.summary.set_summary(info.summary)
+        self.timeline.set_session(frames, events, duration)
+        self.events.set_events(events, duration)
+        self.notes.set_session(info)
+        self.player.load(playable_path(info))
+        self._stack.setCurrentIndex(1)
+        return True
+
+    def clear(self) -> None:
+        self.player.load(None)
+        self.notes.set_session(None)
+        self._info = None
+        self._stack.setCurrentIndex(0)
+
+    def current_session_id(self) -> int | None:
+        return None if self._info is None else self._info.id
+
+    def seek(self, t: float) -> None:
+        """Jump to ``t`` seconds: the cursor moves and the recording shows that frame."""
+        self.timeline.set_cursor(t)
+        self.player.seek(t)
+        self.position_changed.emit(t)
+
+    def shutdown(self) -> None:
+        self.notes.flush()
+        self.player.shutdown()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self.shutdown()
+        super().closeEvent(event)
+
+    def _on_player_position_changed(self, t: float) -> None:
+        self.timeline.set_cursor(t)
+        self.position_changed.emit(t)

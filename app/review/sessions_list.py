@@ -1,0 +1,198 @@
+"""The table of stored sessions: date, kind, duration, the three scores and status."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QStackedLayout, QTableView,
+                               QVBoxLayout, QWidget)
+
+from .style import SCORE_COLOURS, TEXT_MUTED, fmt_clock, fmt_share
+
+logger = logging.getLogger(__name__)
+
+KIND_LABELS = {"live": "Live", "file": "Video file", "mock_interview": "Mock interview"}
+STATUS_LABELS = {"complete": "Complete", "interrupted": "Interrupted", "recording": "Recording…"}
+COLUMNS = ("Date", "Kind", "Duration", "Eye contact", "Posture", "Fidgeting", "Status", "Source")
+COL_EYE, COL_POSTURE, COL_FIDGET = 3, 4, 5
+SORT_ROLE = Qt.ItemDataRole.UserRole
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+EMPTY_TEXT = ("No sessions yet.\nStart a practice session, or use File › Analyse video… "
+              "to score a recording you already have.")
+
+
+class SessionsModel(QAbstractTableModel):
+    """SessionInfo rows; display strings plus raw sort keys (SORT_ROLE) and ids (ID_ROLE)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list = []
+
+    def set_sessions(self, sessions: list) -> None:
+        self.beginResetModel()
+        self._rows = list(sessions)
+        self.endResetModel()
+
+    def session_at(self, row: int):
+        return self._rows[row]
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt API)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt API)
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 (Qt API)
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        s = self._rows[index.row()]
+        col = index.column()
+        if role == ID_ROLE:
+            return s.id
+        summ = s.summary
+        scores = (None if summ is None else summ.eye_contact_share,
+                  None if summ is None else summ.mean_posture,
+                  None if summ is None else summ.fidgeting_share)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return s.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            if col == 1:
+                return KIND_LABELS.get(s.kind, s.kind)
+            if col == 2:
+                return fmt_clock(s.duration_s)
+            if col in (COL_EYE, COL_POSTURE, COL_FIDGET):
+                return fmt_share(scores[col - COL_EYE])
+            if col == 6:
+                return STATUS_LABELS.get(s.status, s.status)
+            if col == 7:
+                return _source_name(s.source)
+        elif role == SORT_ROLE:
+            keys = (s.started_at.timestamp(), s.kind, s.duration_s or 0.0, *(v if v is not None else -1.0 for v in scores),
+                    s.status, _source_name(s.source).lower())
+            return keys[col]
+        elif role == Qt.ItemDataRole.TextAlignmentRole and 2 <= col <= 5:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        elif role == Qt.ItemDataRole.ForegroundRole:
+            if col in (COL_EYE, COL_POSTURE, COL_FIDGET):
+                return QColor(SCORE_COLOURS[("eye_contact", "posture", "fidgeting")[col - COL_EYE]])
+            if col == 6 and s.status != "complete":
+                return QColor("#b45309")
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            if col == 7:
+                return s.source
+            if col == COL_EYE:
+                return "Share of the measurable time with eye contact"
+            if col == COL_POSTURE:
+                return "Average posture score"
+            if col == COL_FIDGET:
+                return "Share of the measurable time fidgeting (lower is calmer)"
+        return None
+
+
+def _source_name(source: str) -> str:
+    if source.startswith("camera:"):
+        return source.replace("camera:", "Camera ")
+    return Path(source).name or source
+
+
+class SessionsList(QWidget):
+    """All sessions of a store, newest first. Selecting one emits ``session_selected(id)``;
+    double-click or Enter emits ``session_activated(id)``. Call :meth:`refresh` after a save."""
+
+    session_selected = Signal(int)
+    session_activated = Signal(int)
+    error_occurred = Signal(str)
+
+    def __init__(self, store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.model = SessionsModel(self)
+        self._proxy = QSortFilterProxyModel(self)
+        self._proxy.setSourceModel(self.model)
+        self._proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setModel(self._proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self.table.activated.connect(self._on_activated)
+        self._empty = QLabel(EMPTY_TEXT)
+        self._empty.setWordWrap(True)
+        self._empty.setStyleSheet(f"color: {TEXT_MUTED}; padding: 24px;")
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._stack = QStackedLayout()
+        self._stack.addWidget(self.table)
+        self._stack.addWidget(self._empty)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(self._stack)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload from the store, keeping the selected session selected."""
+        keep = self.selected_session_id()
+        try:
+            sessions = self._store.list_sessions()
+        except Exception as exc:  # StoreError: one sentence for the user
+            logger.warning("could not list sessions: %s", exc)
+            self.error_occurred.emit(str(exc))
+            sessions = []
+        self.table.selectionModel().blockSignals(True)
+        try:
+            self.model.set_sessions(sessions)
+        finally:
+            self.table.selectionModel().blockSignals(False)
+        self._stack.setCurrentWidget(self.table if sessions else self._empty)
+        if keep is not None:
+            self.select_session(keep, emit=False)
+
+    def select_session(self, session_id: int, *, emit: bool = True) -> bool:
+        """Select the row of ``session_id``; returns False when it is not in the list."""
+        for row in range(self._proxy.rowCount()):
+            idx = self._proxy.index(row, 0)
+            if idx.data(ID_ROLE) == session_id:
+                sm = self.table.selectionModel()
+                sm.blockSignals(not emit)
+                try:
+                    self.table.setCurrentIndex(idx)
+                    self.table.selectRow(row)
+                finally:
+                    sm.blockSignals(False)
+                self.table.scrollTo(idx)
+                return True
+        return False
+
+    def selected_session_id(self) -> int | None:
+        idx = self.table.currentIndex()
+        return idx.siblingAtColumn(0).data(ID_ROLE) if idx.isValid() else None
+
+    def session_count(self) -> int:
+        return self.model.rowCount()
+
+    def _on_current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if current.isValid():
+            self.session_selected.emit(int(current.siblingAtColumn(0).data(ID_ROLE)))
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.session_activated.emit(int(index.siblingAtColumn(0).data(ID_ROLE)))
