@@ -66,9 +66,10 @@ FIDGET_MIN_SPAN_S = 0.5        # history needed before a fidgeting score is give
 # p95 ~0.004, hands p95 ~0.01). Subtracted before scoring, so jitter scores ~0.
 HEAD_NOISE = 0.006
 HAND_NOISE = 0.015
-# Spread above the noise that counts as full fidgeting (a hand moving +-0.15 shoulder
-# widths, or the head rocking +-0.08).
-HEAD_FULL = 0.06
+# Spread above the noise that counts as full fidgeting (RMS; a hand moving about +-0.17
+# shoulder widths, or the head rocking about +-0.07, i.e. +-3 cm for a 45 cm shoulder width,
+# again and again).
+HEAD_FULL = 0.05
 HAND_FULL = 0.12
 # A broad deliberate gesture is one smooth movement (few reversals); fidgeting repeats.
 # Movement with no reversals counts with this weight; 3+ reversals in the window count fully.
