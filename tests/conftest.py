@@ -63,3 +63,26 @@ def poise_home(tmp_path, monkeypatch):
     home = tmp_path / "poise-home"
     monkeypatch.setenv("POISE_HOME", str(home))
     return home
+
+
+_LANDMARKS: dict = {}
+
+
+@pytest.fixture(scope="session")
+def clip_landmarks(models):
+    """clip_landmarks(name) -> list of FrameLandmarks at the default 15 Hz, computed once per test
+    session; the same run fills the ``analysed_clip`` cache, so the clip is not analysed twice."""
+    from vision.analysis import AnalysisSettings, analyze, open_video
+
+    def get(name: str):
+        if name not in _LANDMARKS:
+            seen: dict = {}
+            settings = AnalysisSettings()
+            with open_video(clip(name), settings) as src:
+                result = analyze(src, models=models, settings=settings,
+                                 on_result=lambda u: seen.setdefault(u.landmarks.index, u.landmarks))
+            _ANALYSED.setdefault((name, None), result)
+            _LANDMARKS[name] = [seen[i] for i in sorted(seen)]
+        return _LANDMARKS[name]
+
+    return get
