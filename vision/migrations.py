@@ -99,20 +99,26 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+def check(conn: sqlite3.Connection) -> int:
+    """Read-only: the schema version on disk; raises if the file is not ours to change."""
+    found = schema_version(conn)
+    if found > LATEST_VERSION:
+        raise SchemaTooNew(found)
+    if found == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise ForeignDatabase()
+    return found
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Create or upgrade the schema to LATEST_VERSION; returns the version found on disk.
 
     ``conn`` must be in autocommit mode (isolation_level=None): each step runs in its own
     BEGIN IMMEDIATE transaction, DDL included, so a failed step leaves the previous version.
     """
-    found = schema_version(conn)
-    if found > LATEST_VERSION:
-        raise SchemaTooNew(found)
+    found = check(conn)
     if found == LATEST_VERSION:
         return found
     version = found
-    if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-        raise ForeignDatabase()
     if version == 0:
         _run(conn, V1_DDL, 1)
         version = 1

@@ -53,6 +53,7 @@ class SessionRecorder:
         self._ready = threading.Event()
         self._closed = False
         self._finished = False
+        self._done = False
         self.error: StoreError | None = None
         #: Figures for scripts/bench_store.py: frames committed, commits, seconds spent committing.
         self.frames_written = 0
@@ -168,6 +169,7 @@ class SessionRecorder:
                                              duration_s=duration, status=status)
                     else:
                         store.mark_interrupted(self.session_id)
+                    self._done = True  # no heartbeats for a closed session
                     last_flush, batch_t0 = time.monotonic(), None
                     continue
                 source_due = frames and batch_t0 is not None and frames[-1].t - batch_t0 >= FLUSH_SOURCE_S
@@ -182,7 +184,7 @@ class SessionRecorder:
             store.close()
 
     def _flush(self, store: SessionStore, frames: list[FrameScores], events: list[Event]) -> None:
-        if self.error is not None:
+        if self.error is not None or (self._done and not frames and not events):
             return
         t0 = time.perf_counter()
         if frames or events:

@@ -241,6 +241,7 @@ class SessionStore:
             raise StoreError(_sentence(exc, self.db_path)) from exc
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            migrations.check(conn)  # before anything that writes: WAL mode rewrites the header
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":
                 raise StoreError(f"The session database {self.db_path} cannot use write-ahead logging "
@@ -344,9 +345,11 @@ class SessionStore:
             self._beat(c, session_id)
 
     def _beat(self, c: sqlite3.Connection, session_id: int) -> None:
-        c.execute("UPDATE sessions SET heartbeat_at = ?, writer_pid = ?, writer_host = ?,"
-                  " status = CASE status WHEN 'interrupted' THEN 'recording' ELSE status END"
-                  " WHERE id = ? AND status != 'complete'",
+        # A session another process wrongly judged dead (this one was asleep) goes back to
+        # 'recording'; one closed on purpose (finish, mark_interrupted) has no writer any more.
+        c.execute("UPDATE sessions SET heartbeat_at = ?,"
+                  " status = CASE WHEN status = 'interrupted' AND writer_pid = ? AND writer_host = ?"
+                  " THEN 'recording' ELSE status END WHERE id = ?",
                   (time.time(), os.getpid(), self._host, session_id))
 
     @staticmethod
@@ -541,9 +544,9 @@ class SessionStore:
     @_translated
     def mark_interrupted(self, session_id: int) -> None:
         """Close a session that stopped without finish_session (open events end at the last frame)."""
-        self._close_interrupted(session_id)
+        self._close_interrupted(session_id, on_purpose=True)
 
-    def _close_interrupted(self, session_id: int) -> None:
+    def _close_interrupted(self, session_id: int, on_purpose: bool = False) -> None:
         frames = self.load_frames(session_id)
         events = self.load_events(session_id)
         duration = _duration_from_frames(frames)
@@ -560,8 +563,9 @@ class SessionStore:
                 return  # another process got there first
             c.execute("DELETE FROM events WHERE session_id = ?", (session_id,))
             self._upsert_events(c, session_id, closed)
-            c.execute("UPDATE sessions SET status = 'interrupted', duration_s = ?, summary = ? WHERE id = ?",
-                      (duration, None if summary is None else _dumps(summary.to_dict()), session_id))
+            c.execute("UPDATE sessions SET status = 'interrupted', duration_s = ?, summary = ?,"
+                      " writer_pid = CASE WHEN ? THEN NULL ELSE writer_pid END WHERE id = ?",
+                      (duration, None if summary is None else _dumps(summary.to_dict()), on_purpose, session_id))
 
 
 def _duration_from_frames(frames: Sequence[FrameScores]) -> float:
