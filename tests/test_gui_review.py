@@ -1,0 +1,278 @@
+"""Review GUI on real analyses in a real store: sessions list, timeline gaps and spans, jumps,
+recording playback, notes. Offscreen Qt via pytest-qt."""
+
+from __future__ import annotations
+
+import math
+import shutil
+
+import cv2
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtTest import QTest
+
+from conftest import clip
+
+pytestmark = pytest.mark.gui
+
+NOFACE = "pyfeat__face_noface.mov"        # the man, then a cut to a film with no person
+LOOK_AWAY = "proctoringai__center_left_center.mp4"  # eyes away ~6-11 s: one look-away event
+
+
+@pytest.fixture
+def store(poise_home):
+    from vision.store import SessionStore, data_dir
+
+    s = SessionStore(data_dir())
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def noface_session(store, analysed_clip):
+    from vision.store import save_result
+
+    return save_result(store, analysed_clip(NOFACE), kind="file")
+
+
+def _view(qtbot, store, session_id):
+    from app.review import SessionView
+
+    view = SessionView(store)
+    qtbot.addWidget(view)
+    view.resize(1100, 760)
+    view.show()
+    assert view.show_session(session_id)
+    return view
+
+
+def _image_array(qimage) -> np.ndarray:
+    from PySide6.QtGui import QImage
+
+    img = qimage.convertToFormat(QImage.Format.Format_RGB888)
+    w, h, bpl = img.width(), img.height(), img.bytesPerLine()
+    return np.frombuffer(img.constBits(), np.uint8, count=bpl * h).reshape(h, bpl)[:, : 3 * w].reshape(h, w, 3).copy()
+
+
+def test_sessions_list_shows_stored_sessions_and_emits_selection(qtbot, store, analysed_clip, noface_session):
+    from app.review import SessionsList
+    from app.review.sessions_list import COL_EYE, COL_FIDGET, COL_POSTURE
+    from app.review.style import fmt_clock, fmt_share
+
+    lst = SessionsList(store)
+    qtbot.addWidget(lst)
+    assert lst.session_count() == 1
+    info = store.get_session(noface_session)
+    row = [lst.table.model().index(0, c).data() for c in range(8)]
+    assert row[1] == "Video file"
+    assert row[2] == fmt_clock(info.duration_s)
+    assert row[COL_EYE] == fmt_share(info.summary.eye_contact_share)
+    assert row[COL_POSTURE] == fmt_share(info.summary.mean_posture)
+    assert row[COL_FIDGET] == fmt_share(info.summary.fidgeting_share)
+    assert row[6] == "Complete" and row[7] == NOFACE
+
+    from vision.store import save_result
+
+    second = save_result(store, analysed_clip(NOFACE), kind="file")
+    lst.refresh()
+    assert lst.session_count() == 2
+    with qtbot.waitSignal(lst.session_selected, timeout=1000) as sig:
+        assert lst.select_session(noface_session)
+    assert sig.args == [noface_session]
+    lst.refresh()  # a refresh keeps the selection
+    assert lst.selected_session_id() == noface_session
+    assert second != noface_session
+
+
+def test_sessions_list_empty_state(qtbot, store):
+    from app.review import SessionsList
+
+    lst = SessionsList(store)
+    qtbot.addWidget(lst)
+    lst.show()
+    assert lst.session_count() == 0
+    assert lst._empty.isVisible() and not lst.table.isVisible()
+
+
+def test_not_measurable_stretches_are_gaps_not_zeros(qtbot, store, noface_session):
+    view = _view(qtbot, store, noface_session)
+    frames = store.load_frames(noface_session)
+    none_eye = [f.eye_contact is None for f in frames]
+    assert sum(none_eye) > 10, "the clip's no-face stretch should leave eye contact unmeasurable"
+    for name in ("eye_contact", "posture", "fidgeting"):
+        curve = view.timeline.curve(name)
+        x, y = curve.xData, curve.yData
+        assert len(x) == len(frames)
+        np.testing.assert_allclose(x, [f.t for f in frames])
+        expected_nan = np.array([getattr(f, name) is None for f in frames])
+        assert np.array_equal(np.isnan(y), expected_nan), name
+        assert not np.any(y[expected_nan] == 0)
+        measured = ~expected_nan
+        np.testing.assert_allclose(y[measured], [getattr(f, name) for f, m in zip(frames, measured) if m])
+        assert curve.opts["connect"] == "finite"
+    # The face-free stretch at the end is also shaded as not measurable.
+    first_gap = next(f.t for f in frames if f.eye_contact is None and f.posture is None and f.fidgeting is None)
+    spans = [s for s in view.timeline.spans() if s.kind == "not_measurable"]
+    assert any(math.isclose(s.start_s, first_gap) and s.end_s >= frames[-1].t for s in spans)
+    assert view.summary.value_text("measurable") == f"{round(100 * store.get_session(noface_session).summary.measurable_share)}%"
+
+
+def test_event_spans_are_shaded_and_an_event_click_jumps_there(qtbot, store, analysed_clip):
+    import pyqtgraph as pg
+
+    from vision.store import save_result
+
+    sid = save_result(store, analysed_clip(LOOK_AWAY), kind="file")
+    events = store.load_events(sid)
+    look_aways = [e for e in events if e.kind == "look_away"]
+    assert look_aways, "the clip looks away for ~5 s: expected a look-away event"
+    view = _view(qtbot, store, sid)
+    shaded = [(s.kind, s.start_s, s.end_s) for s in view.timeline.spans()]
+    for e in events:
+        assert (e.kind, e.start_s, e.end_s) in shaded
+    regions = [i for i in view.timeline.plot_item("eye_contact").items if isinstance(i, pg.LinearRegionItem)]
+    assert any(np.allclose(r.getRegion(), (e.start_s, e.end_s)) for r in regions for e in look_aways)
+
+    ev = look_aways[0]
+    rows = [view.events.item(i) for i in range(view.events.count())]
+    row = next(r for r in rows if r.text().endswith(f"{ev.end_s - ev.start_s:.1f} s") and "Looked away" in r.text())
+    with qtbot.waitSignal(view.position_changed, timeout=2000) as sig:
+        rect = view.events.visualItemRect(row)
+        QTest.mouseClick(view.events.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert sig.args[0] == pytest.approx(ev.start_s, abs=0.05)
+    assert view.timeline.cursor_position() == pytest.approx(ev.start_s, abs=0.05)
+
+
+def test_clicking_the_timeline_requests_that_time(qtbot, store, noface_session):
+    view = _view(qtbot, store, noface_session)
+    tl = view.timeline
+    gv = tl.graphics_view()
+    qtbot.waitExposed(view)
+    vb = tl.plot_item("posture").getViewBox()
+    target = 2.0
+    pos = gv.mapFromScene(vb.mapViewToScene(QPointF(target, 0.5)))
+    seconds_per_px = tl.duration() / vb.width()
+    with qtbot.waitSignal(tl.position_requested, timeout=2000) as sig:
+        QTest.mouseClick(gv.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert sig.args[0] == pytest.approx(target, abs=2 * seconds_per_px)
+    assert tl.cursor_position() == pytest.approx(target, abs=2 * seconds_per_px)
+
+
+def _write_recording(store, session_id, src_name: str):
+    """Copy the clip's frames with cv2.VideoWriter into the recordings dir, as a live session would."""
+    cap = cv2.VideoCapture(str(clip(src_name)))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    store.recordings_dir.mkdir(parents=True, exist_ok=True)
+    path = store.recordings_dir / f"session-{session_id}.mp4"
+    writer = None
+    frames = []
+    while True:
+        ok, img = cap.read()
+        if not ok:
+            break
+        img = cv2.resize(img, (480, 270))
+        if writer is None:
+            writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (480, 270))
+            assert writer.isOpened()
+        writer.write(img)
+        frames.append(img)
+    writer.release()
+    cap.release()
+    store.set_recording_path(session_id, path)
+    return path, fps, frames
+
+
+def test_recording_shows_the_frame_at_a_jump_and_play_moves_the_cursor(qtbot, store, noface_session):
+    path, fps, frames = _write_recording(store, noface_session, NOFACE)
+    view = _view(qtbot, store, noface_session)
+    player = view.player
+    assert player.has_recording()
+    qtbot.waitUntil(lambda: player.frame_view().image() is not None, timeout=5000)
+
+    # Jump into the no-face stretch: the shown frame is the recording's frame at that time.
+    target = 4.0
+    with qtbot.waitSignal(player.position_changed, timeout=5000,
+                          check_params_cb=lambda t: abs(t - target) < 1.5 / fps):
+        view.timeline.position_requested.emit(target)
+    shown = _image_array(player.frame_view().image())
+    # Read back what the writer stored (lossy codec), at the same index the player seeks to.
+    cap = cv2.VideoCapture(str(path))
+    cap.set(cv2.CAP_PROP_POS_FRAMES, round(target * fps))
+    ok, expected = cap.read()
+    cap.release()
+    assert ok
+    expected_rgb = cv2.cvtColor(expected, cv2.COLOR_BGR2RGB)
+    first_rgb = cv2.cvtColor(frames[0], cv2.COLOR_BGR2RGB)
+    err_target = np.abs(shown.astype(int) - expected_rgb.astype(int)).mean()
+    err_first = np.abs(shown.astype(int) - first_rgb.astype(int)).mean()
+    assert err_target < 3.0 and err_first > 5 * err_target, (err_target, err_first)
+    assert view.timeline.cursor_position() == pytest.approx(target, abs=1.5 / fps)
+
+    # Play from there: the timeline cursor moves forward with the recording.
+    with qtbot.waitSignal(player.playing_changed, timeout=2000):
+        view.player._play_button.click()
+    qtbot.waitUntil(lambda: view.timeline.cursor_position() > target + 0.5, timeout=5000)
+    with qtbot.waitSignal(player.playing_changed, timeout=2000) as sig:
+        player.pause()
+    assert sig.args == [False]
+
+    thread = player._thread
+    assert thread is not None and thread.isRunning()
+    view.close()
+    assert not thread.isRunning()
+
+
+def test_file_session_without_recording_plays_the_analysed_file(qtbot, store, noface_session):
+    view = _view(qtbot, store, noface_session)
+    assert view.player.has_recording()
+    qtbot.waitUntil(lambda: view.player.frame_view().image() is not None, timeout=5000)
+    view.close()
+
+
+def test_missing_recording_is_a_message_not_a_crash(qtbot, store, noface_session, tmp_path):
+    copy = tmp_path / "gone.mov"
+    shutil.copy(clip(NOFACE), copy)
+    store.set_recording_path(noface_session, copy)
+    copy.unlink()
+    view = _view(qtbot, store, noface_session)
+    assert not view.player.has_recording()
+    assert not view.player._play_button.isEnabled()
+    view.seek(2.0)  # still moves the cursor
+    assert view.timeline.cursor_position() == pytest.approx(2.0)
+
+
+def test_notes_are_saved_to_the_store_after_typing(qtbot, store, noface_session):
+    view = _view(qtbot, store, noface_session)
+    view.tabs.setCurrentWidget(view.notes)
+    edit = view.notes.edits["went_well"]
+    edit.setFocus()
+    with qtbot.waitSignal(view.notes.notes_saved, timeout=3000) as sig:
+        qtbot.keyClicks(edit, "Steady <b>eye contact</b>")
+    assert sig.args == [noface_session]
+    assert store.get_session(noface_session).went_well == "Steady <b>eye contact</b>"
+    # Pending edits are flushed when the view closes (no waiting for the debounce).
+    qtbot.keyClicks(view.notes.edits["do_better"], "Slow down")
+    assert view.notes.has_pending()
+    view.close()
+    info = store.get_session(noface_session)
+    assert info.do_better == "Slow down" and info.went_well == "Steady <b>eye contact</b>"
+
+
+def test_qt_binding_keeps_the_reference_count_of_none(qtbot):
+    """PySide6 6.12.0 on Python 3.11 drops a reference to None on every void call; playback
+    (a dozen such calls per frame) then aborts the process within seconds. pyproject pins <6.12."""
+    import sys
+
+    from PySide6.QtWidgets import QWidget
+
+    w = QWidget()
+    qtbot.addWidget(w)
+    before = sys.getrefcount(None)
+    for _ in range(1000):
+        w.update()
+    lost = before - sys.getrefcount(None)
+    import PySide6
+
+    assert lost < 100, (f"PySide6 {PySide6.__version__} loses a reference to None per call ({lost} in 1000): "
+                        "the GUI would crash; install the version pyproject.toml pins (scripts/setup.sh)")
