@@ -1,0 +1,5 @@
+"""Mock interview mode: the question panel."""
+
+from .panel import InterviewPanel
+
+__all__ = ["InterviewPanel"]

@@ -1,0 +1,111 @@
+"""The mock-interview panel, offscreen: setup, thinking → answering on its timer, Next/Finish, segments stored."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from PySide6.QtCore import Qt
+
+from vision.interview import Phase, StoreSegments
+from vision.questions import Question
+
+pytestmark = pytest.mark.gui
+
+QUESTIONS = [Question("Tell me about yourself.", "About you", "Keep it short."),
+             Question("What is your greatest strength?", "Strengths and weaknesses"),
+             Question("Do you have any questions for us?", "Closing")]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 3.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+def panel(qtbot):
+    from app.interview import InterviewPanel
+
+    p = InterviewPanel(QUESTIONS, rng=random.Random(0))
+    qtbot.addWidget(p)
+    p.resize(900, 560)
+    p.show()
+    return p
+
+
+def test_interview_runs_question_by_question_and_stores_segments(qtbot, panel, poise_home):
+    from vision.store import SessionStore
+
+    clock = Clock()
+    panel.count_spin.setValue(3)
+    panel.thinking_spin.setValue(10)
+    panel.answer_spin.setValue(1)
+    with SessionStore() as store:
+        sid = store.create_session("mock_interview", "camera:0", settings={}, models={})
+        finished = []
+        panel.interview_finished.connect(finished.append)
+        panel.begin(clock, StoreSegments(store, sid))
+        assert panel.pages.currentIndex() == 1
+        assert panel.question_label.text() == "Tell me about yourself."
+        assert panel.position_label.text().startswith("Question 1 of 3")
+        assert panel.tip_label.text() == "Keep it short." and panel.answer_button.isVisible()
+        assert panel.next_button.text() == "Skip question"
+
+        # Thinking time runs out: the panel's own timer switches to answering.
+        clock.t = 13.5
+        qtbot.waitUntil(lambda: panel.flow.phase == Phase.ANSWERING, timeout=2000)
+        assert not panel.answer_button.isVisible()
+        assert "Answer now" in panel.phase_label.text()
+        assert panel.next_button.text() == "Next question"
+        clock.t = 80.0  # past the one-minute guide: a gentle nudge, nothing is cut off
+        qtbot.waitUntil(lambda: "wrap up" in panel.phase_label.text(), timeout=2000)
+        assert panel.clock_label.text().startswith("+")
+        qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+
+        assert panel.question_label.text() == "What is your greatest strength?"
+        clock.t = 82.0
+        qtbot.mouseClick(panel.answer_button, Qt.MouseButton.LeftButton)  # ready early
+        clock.t = 100.0
+        qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+        assert panel.next_button.text() == "Finish"
+        clock.t = 101.0
+        qtbot.mouseClick(panel.answer_button, Qt.MouseButton.LeftButton)
+        clock.t = 130.0
+        qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+
+        assert panel.pages.currentIndex() == 2
+        assert "3 questions" in panel.done_text.text()
+        assert len(finished) == 1 and len(finished[0]) == 3
+        segs = store.list_segments(sid)
+    assert [(s.index, s.question, s.start_s, s.end_s) for s in segs] == [
+        (0, "Tell me about yourself.", 13.0, 80.0),
+        (1, "What is your greatest strength?", 82.0, 100.0),
+        (2, "Do you have any questions for us?", 101.0, 130.0),
+    ]
+
+
+def test_end_interview_early_and_start_again(qtbot, panel):
+    clock = Clock()
+    panel.thinking_spin.setValue(0)  # answering starts at once
+    panel.begin(clock)
+    assert panel.flow.phase == Phase.ANSWERING and not panel.answer_button.isVisible()
+    clock.t = 20.0
+    qtbot.mouseClick(panel.end_button, Qt.MouseButton.LeftButton)
+    assert panel.pages.currentIndex() == 2 and "1 question." in panel.done_text.text()
+    qtbot.mouseClick(panel.again_button, Qt.MouseButton.LeftButton)
+    assert panel.pages.currentIndex() == 0 and not panel.is_running()
+
+
+def test_start_button_asks_the_session_owner_and_default_decks_load(qtbot):
+    from app.interview import InterviewPanel
+
+    p = InterviewPanel()  # the built-in decks
+    qtbot.addWidget(p)
+    assert "questions available" in p.deck_note.text()
+    assert p.count_spin.maximum() >= 30
+    with qtbot.waitSignal(p.start_requested, timeout=1000):
+        qtbot.mouseClick(p.start_button, Qt.MouseButton.LeftButton)
+    assert p.pages.currentIndex() == 0  # waits for begin() from the session owner
