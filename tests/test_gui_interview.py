@@ -109,3 +109,48 @@ def test_start_button_asks_the_session_owner_and_default_decks_load(qtbot):
     with qtbot.waitSignal(p.start_requested, timeout=1000):
         qtbot.mouseClick(p.start_button, Qt.MouseButton.LeftButton)
     assert p.pages.currentIndex() == 0  # waits for begin() from the session owner
+
+
+def test_calibration_dialog_records_frames_and_saves_per_camera(qtbot, poise_home, clip_landmarks):
+    from app.calibration_dialog import CalibrationDialog, RecalibrateBanner
+    from vision.calibration import Calibration
+    from vision.setup_check import SETUP_KEY, SetupMonitor
+    from vision.store import SessionStore
+    from vision.types import FrameScores, FrameUpdate
+
+    landmarks = clip_landmarks("proctoringai__center_left_center.mp4")  # looks at the lens 0-5.5 s
+    with SessionStore() as store:
+        dlg = CalibrationDialog(store, "camera:0")
+        qtbot.addWidget(dlg)
+        dlg.show()
+        dlg.add_update(FrameUpdate(FrameScores(0, 0.0, None, None, None), landmarks[0]))  # ignored before start
+        dlg.start(countdown=0)
+        assert dlg.state == "recording"
+        with qtbot.waitSignal(dlg.calibrated, timeout=1000) as saved:
+            for lm in landmarks[:80]:
+                dlg.add_update(FrameUpdate(FrameScores(lm.index, lm.timestamp_ms / 1000, None, None, None), lm))
+        cal_id, data = saved.args
+        assert dlg.state == "saved" and "Baseline saved" in dlg.status.text()
+        assert store.latest_calibration("camera:0") == (cal_id, data)
+        assert store.latest_calibration("camera:1") is None
+        assert Calibration.from_dict(data).frames >= 40 and SETUP_KEY in data
+        # The same seat later fits the stored baseline.
+        monitor = SetupMonitor(data)
+        verdicts = [v for v in map(monitor.feed, landmarks[80:]) if v is not None]
+        assert verdicts and verdicts[0].fits
+
+        # Nobody in view: a clear sentence in the dialog, Try again offered.
+        dlg.start(countdown=0)
+        no_face = [type(lm)(lm.index, lm.timestamp_ms, lm.width, lm.height) for lm in landmarks[:80]]
+        with qtbot.waitSignal(dlg.error_occurred, timeout=1000):
+            for lm in no_face:
+                dlg.add_update(lm)
+        assert dlg.state == "error" and "face clearly in view" in dlg.status.text()
+        assert dlg.start_button.text() == "Try again"
+
+    banner = RecalibrateBanner()
+    qtbot.addWidget(banner)
+    banner.show_verdict(type("V", (), {"fits": False, "message": "Your setup seems to have changed."})())
+    assert not banner.isHidden() and "changed" in banner.text.text()
+    with qtbot.waitSignal(banner.recalibrate_requested, timeout=1000):
+        qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
