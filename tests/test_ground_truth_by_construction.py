@@ -152,6 +152,18 @@ def test_frozen_frame_does_not_fidget(upright, models):
     assert fid and max(fid) < 0.02
 
 
+def test_camera_noise_on_a_still_person_with_hands_in_view_does_not_fidget(models):
+    # mediapipe__selfie_segmentation_web, first frame (hands clasped in view), repeated with
+    # fresh pixel noise each frame: landmark jitter only, no movement.
+    frames, _ = read_frames(clip("mediapipe__selfie_segmentation_web.mp4"), limit=1)
+    rng = np.random.default_rng(1)
+    noisy = [np.clip(frames[0] + rng.normal(0, 4, frames[0].shape), 0, 255).astype(np.uint8) for _ in range(45)]
+    r = run(noisy, models)
+    assert any(f.components.hand_motion is not None for f in r.frames), "hands should be measured here"
+    fid = [f.fidgeting for f in r.frames if f.fidgeting is not None]
+    assert fid and np.mean(fid) < 0.05 and max(fid) < 0.15
+
+
 def test_two_equal_people_are_ambiguous_but_a_small_bystander_is_ignored(upright, models):
     twins = run([np.hstack([f, f]) for f in upright[:20]], models)
     assert all(f.eye_contact is None and f.eye_contact_reason == Reason.MULTIPLE_PEOPLE for f in twins.frames)

@@ -1,0 +1,107 @@
+"""Print the figures behind the scoring constants: eye-contact agreement on labelled clips and
+the fidgeting noise floor (landmark jitter of still people).
+
+Run: POISE_MODEL_DIR=../shared/models .venv/bin/python scripts/measure_scores.py
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from vision.analysis import AnalysisSettings, analyze, open_video  # noqa: E402
+from vision.features import measure  # noqa: E402
+from vision.landmarker import Landmarker  # noqa: E402
+from vision.scoring import FIDGET_WINDOW_S, HAND_NOISE, HEAD_NOISE, _hand_positions, _spread  # noqa: E402
+from vision.sources import VideoFileSource  # noqa: E402
+
+CLIPS = ROOT.parent / "shared" / "clips"
+STILL = ["pyfeat__single_face.mp4", "grid_lipnet__lbax4n.mpg", "proctoringai__center_focus.mp4",
+         "proctoringai__center_left_center.mp4"]
+
+
+def labelled_segments():
+    from test_scores_on_clips import OWN_LABELS
+
+    with open(CLIPS / "gaze_segments.csv", newline="") as f:
+        shared = [(r["file"], float(r["start_s"]), float(r["end_s"]), r["label"]) for r in csv.DictReader(f)]
+    return shared + OWN_LABELS
+
+
+def agreement():
+    print("Eye-contact agreement (frame level, eye_contact >= 0.5 vs label, transitions excluded, 15 Hz):")
+    segs = labelled_segments()
+    all_hits = all_total = 0
+    for name in sorted({s[0] for s in segs}):
+        with open_video(CLIPS / name) as src:
+            r = analyze(src)
+        hits = total = none = 0
+        for _, a, b, label in (s for s in segs if s[0] == name and s[3] != "transition"):
+            for f in r.frames:
+                if a <= f.t < b:
+                    if f.eye_contact is None:
+                        none += 1
+                        continue
+                    total += 1
+                    hits += (f.eye_contact >= 0.5) == (label == "camera")
+        all_hits += hits
+        all_total += total
+        print(f"  {name:42s} {hits:4d}/{total:<4d} = {hits / total:.3f}  (not measurable: {none})")
+    print(f"  {'all labelled frames':42s} {all_hits:4d}/{all_total:<4d} = {all_hits / all_total:.3f}")
+
+
+def noise_floor():
+    print(f"\nFidgeting noise floor: RMS spread over {FIDGET_WINDOW_S} s windows, shoulder widths (every frame):")
+    rows = [(n, 0.0, None) for n in STILL] + [
+        ("mediapipe__selfie_segmentation_web.mp4", 0.0, "first frame frozen + camera noise sigma 4: hands in view"),
+    ]
+    for name, from_s, note in rows:
+        with Landmarker() as lm, VideoFileSource(CLIPS / name) as src:
+            samples = []
+            frames = src
+            if note and "frozen" in note:
+                frames = _frozen_with_noise(next(iter(src)), 60)
+            for frame in frames:
+                g = measure(lm.detect(frame))
+                t = frame.timestamp_ms / 1000
+                if t >= from_s and g.face_centre is not None:
+                    scale = g.shoulder_width or g.face_width * 2.3
+                    samples.append((t, scale, g.face_centre, _hand_positions(g.hands)))
+        head, hand = [], []
+        for i in range(len(samples)):
+            win = [s for s in samples[: i + 1] if samples[i][0] - s[0] <= FIDGET_WINDOW_S]
+            if samples[i][0] - win[0][0] < FIDGET_WINDOW_S * 0.9:
+                continue
+            scale = float(np.median([s[1] for s in win]))
+            h, _ = _spread([s[2] for s in win], scale, HEAD_NOISE)
+            head.append(h)
+            for k in range(2):
+                v, _ = _spread([s[3][k] for s in win], scale, HAND_NOISE)
+                if v is not None:
+                    hand.append(v)
+        fmt = lambda xs: "no data" if not xs else f"p50 {np.median(xs):.4f}  p95 {np.percentile(xs, 95):.4f}  max {max(xs):.4f}"
+        label = f"{name} ({note})" if note else name
+        print(f"  {label}\n     head {fmt(head)}\n     hands {fmt(hand)}")
+    print(f"  constants in vision/scoring.py: HEAD_NOISE = {HEAD_NOISE}, HAND_NOISE = {HAND_NOISE}")
+
+
+def _frozen_with_noise(frame, count, sigma=4.0):
+    """A still person seen through a real sensor: one frame repeated with fresh pixel noise."""
+    from vision.types import Frame
+
+    rng = np.random.default_rng(0)
+    for i in range(count):
+        noisy = np.clip(frame.image + rng.normal(0, sigma, frame.image.shape), 0, 255).astype(np.uint8)
+        yield Frame(i, int(i * 1000 / 25), noisy)
+
+
+if __name__ == "__main__":
+    agreement()
+    noise_floor()
