@@ -231,8 +231,11 @@ class SessionStore:
                              f"({exc.strerror or exc}); choose another with --data-dir or POISE_HOME.") from exc
         if self.db_path.is_dir():
             raise StoreError(f"{self.db_path} is a directory, not a Poise database; move it away.")
+        # Never open() the database file outside SQLite here: closing any descriptor of it
+        # drops this process's POSIX locks, another process then takes itself for the last
+        # user and resets the WAL under our connections (lost commits; found by the SIGKILL
+        # test). SQLite refuses a non-database itself, on the first read, without writing.
         try:
-            self._check_header()
             conn = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                    check_same_thread=False)
         except OSError as exc:
@@ -265,17 +268,6 @@ class SessionStore:
             raise StoreError(_sentence(exc, self.db_path)) from exc
         self._conn = conn
         self._mark_dead_sessions()
-
-    def _check_header(self) -> None:
-        """Refuse a non-empty file that is not SQLite before SQLite gets a chance to touch it."""
-        try:
-            with open(self.db_path, "rb") as fh:
-                head = fh.read(16)
-        except FileNotFoundError:
-            return
-        if head and head != b"SQLite format 3\x00":
-            raise StoreError(f"{self.db_path} is not a Poise database (not an SQLite file); it was left "
-                             "untouched: move it away or choose another --data-dir.")
 
     @property
     def conn(self) -> sqlite3.Connection:
