@@ -32,6 +32,8 @@ OWN_LABELS = [
     ("mediapipe__selfie_segmentation_web.mp4", 0.0, 1.0, "camera"),
     ("mediapipe__selfie_segmentation_web.mp4", 1.8, 3.1, "averted_down"),
     ("mediapipe__selfie_segmentation_web.mp4", 7.6, 9.0, "camera"),
+    # The older man looks off past the camera (up and to the side) for the first 2.5 s.
+    ("video4j__pexels-kindel-media-8164110.mp4", 0.0, 2.5, "averted"),
 ]
 
 
