@@ -276,3 +276,23 @@ def test_qt_binding_keeps_the_reference_count_of_none(qtbot):
 
     assert lost < 100, (f"PySide6 {PySide6.__version__} loses a reference to None per call ({lost} in 1000): "
                         "the GUI would crash; install the version pyproject.toml pins (scripts/setup.sh)")
+
+
+def test_review_page_shows_the_session_selected_in_the_list(qtbot, store, analysed_clip, noface_session):
+    from app.review import ReviewPage
+    from vision.store import save_result
+
+    other = save_result(store, analysed_clip(LOOK_AWAY), kind="file")
+    page = ReviewPage(store)
+    qtbot.addWidget(page)
+    page.resize(1300, 800)
+    page.show()
+    assert page.view.current_session_id() is None
+    with qtbot.waitSignal(page.session_selected, timeout=2000):
+        page.sessions.select_session(noface_session)
+    assert page.view.current_session_id() == noface_session
+    assert page.show_session(other)
+    assert page.sessions.selected_session_id() == other and page.view.current_session_id() == other
+    assert page.sessions.model.rowCount() == 2
+    page.close()
+    assert page.view.player._thread is None

@@ -40,10 +40,10 @@ class EventsList(QListWidget):
         for ev in sorted(events, key=lambda e: e.start_s):
             end = duration_s if ev.end_s is None else ev.end_s
             length = max(0.0, end - ev.start_s)
-            text = f"{fmt_clock(ev.start_s, tenths=True)} – {fmt_clock(end, tenths=True)}   {event_label(ev.kind)}   {length:.1f} s"
+            text = f"{fmt_clock(ev.start_s, tenths=True)}   {event_label(ev.kind)} · {length:.1f} s"
             item = QListWidgetItem(_dot(SCORE_COLOURS.get(EVENT_SCORE.get(ev.kind, ""), "#9ca3af")), text)
             item.setData(START_ROLE, float(ev.start_s))
-            item.setToolTip("Click to jump there")
+            item.setToolTip(f"{fmt_clock(ev.start_s, tenths=True)} – {fmt_clock(end, tenths=True)}: click to jump there")
             self.addItem(item)
         if not events:
             item = QListWidgetItem("No events in this session: no sustained look-away, slouching or fidgeting.")

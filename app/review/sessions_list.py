@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,12 @@ logger = logging.getLogger(__name__)
 KIND_LABELS = {"live": "Live", "file": "Video file", "mock_interview": "Mock interview"}
 STATUS_LABELS = {"complete": "Complete", "interrupted": "Interrupted", "recording": "Recording…"}
 COLUMNS = ("Date", "Kind", "Duration", "Eye contact", "Posture", "Fidgeting", "Status", "Source")
-COL_EYE, COL_POSTURE, COL_FIDGET = 3, 4, 5
+# Shorter headers and values when the list is a sidebar beside the session view.
+COMPACT_COLUMNS = ("Date", "Kind", "Length", "Eye", "Posture", "Fidget", "Status", "Source")
+COMPACT_KIND_LABELS = {"live": "Live", "file": "File", "mock_interview": "Mock"}
+COL_EYE, COL_POSTURE, COL_FIDGET, COL_SOURCE = 3, 4, 5, 7
+# Header text plus its padding and the sort arrow of the sorted column.
+HEADER_PADDING_PX = 16
 SORT_ROLE = Qt.ItemDataRole.UserRole
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 EMPTY_TEXT = ("No sessions yet.\nStart a practice session, or use File › Analyse video… "
@@ -28,9 +34,10 @@ EMPTY_TEXT = ("No sessions yet.\nStart a practice session, or use File › Analy
 class SessionsModel(QAbstractTableModel):
     """SessionInfo rows; display strings plus raw sort keys (SORT_ROLE) and ids (ID_ROLE)."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, *, compact: bool = False) -> None:
         super().__init__(parent)
         self._rows: list = []
+        self._compact = compact
 
     def set_sessions(self, sessions: list) -> None:
         self.beginResetModel()
@@ -47,8 +54,13 @@ class SessionsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 (Qt API)
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (COMPACT_COLUMNS if self._compact else COLUMNS)[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole:  # headers line up with their values
+            horizontal = Qt.AlignmentFlag.AlignRight if 2 <= section <= 5 else Qt.AlignmentFlag.AlignLeft
+            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole) -> Any:
@@ -64,9 +76,13 @@ class SessionsModel(QAbstractTableModel):
                   None if summ is None else summ.fidgeting_share)
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return s.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                local = s.started_at.astimezone()
+                if self._compact:  # the year only when it is not this one
+                    same_year = local.year == datetime.now().year
+                    return local.strftime("%d %b, %H:%M" if same_year else "%d %b %Y")
+                return local.strftime("%Y-%m-%d %H:%M")
             if col == 1:
-                return KIND_LABELS.get(s.kind, s.kind)
+                return (COMPACT_KIND_LABELS if self._compact else KIND_LABELS).get(s.kind, s.kind)
             if col == 2:
                 return fmt_clock(s.duration_s)
             if col in (COL_EYE, COL_POSTURE, COL_FIDGET):
@@ -87,7 +103,7 @@ class SessionsModel(QAbstractTableModel):
             if col == 6 and s.status != "complete":
                 return QColor("#b45309")
         elif role == Qt.ItemDataRole.ToolTipRole:
-            if col == 7:
+            if col in (0, 1, 2, COL_SOURCE):
                 return s.source
             if col == COL_EYE:
                 return "Share of the measurable time with eye contact"
@@ -112,10 +128,10 @@ class SessionsList(QWidget):
     session_activated = Signal(int)
     error_occurred = Signal(str)
 
-    def __init__(self, store, parent: QWidget | None = None) -> None:
+    def __init__(self, store, parent: QWidget | None = None, *, compact: bool = False) -> None:
         super().__init__(parent)
         self._store = store
-        self.model = SessionsModel(self)
+        self.model = SessionsModel(self, compact=compact)
         self._proxy = QSortFilterProxyModel(self)
         self._proxy.setSourceModel(self.model)
         self._proxy.setSortRole(SORT_ROLE)
@@ -130,10 +146,19 @@ class SessionsList(QWidget):
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        # A calm selection colour; the default strong highlight competes with the scores.
+        self.table.setStyleSheet("QTableView { selection-background-color: #dbeafe; selection-color: #111827; outline: 0; }"
+                                 "QHeaderView::section { padding: 3px 6px; border: none;"
+                                 " border-bottom: 1px solid #e5e7eb; background: #f9fafb; }")
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Widths are fitted in _fit_columns: ResizeToContents reserves room for a sort arrow in
+        # every header, which makes the compact sidebar scroll sideways.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
+        if compact:  # beside a session view: the source name is in the row's tooltip instead
+            self.table.setColumnHidden(COL_SOURCE, True)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.table.activated.connect(self._on_activated)
         self._empty = QLabel(EMPTY_TEXT)
@@ -163,8 +188,17 @@ class SessionsList(QWidget):
         finally:
             self.table.selectionModel().blockSignals(False)
         self._stack.setCurrentWidget(self.table if sessions else self._empty)
+        self._fit_columns()
         if keep is not None:
             self.select_session(keep, emit=False)
+
+    def _fit_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        fm = header.fontMetrics()
+        for col in range(self.model.columnCount()):
+            title = self.model.headerData(col, Qt.Orientation.Horizontal)
+            width = max(self.table.sizeHintForColumn(col), fm.horizontalAdvance(title) + HEADER_PADDING_PX)
+            self.table.setColumnWidth(col, width)
 
     def select_session(self, session_id: int, *, emit: bool = True) -> bool:
         """Select the row of ``session_id``; returns False when it is not in the list."""

@@ -37,13 +37,13 @@ class SummaryPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.cards = {
-            "eye_contact": _Card("of the time with eye contact", SCORE_COLOURS["eye_contact"],
+            "eye_contact": _Card("with eye contact", SCORE_COLOURS["eye_contact"],
                                  "Share of the measurable time with an eye-contact score of 50% or more"),
             "posture": _Card("average posture", SCORE_COLOURS["posture"],
                              "Mean posture score over the measurable time (100% = your upright baseline)"),
-            "fidgeting": _Card("of the time fidgeting", SCORE_COLOURS["fidgeting"],
+            "fidgeting": _Card("fidgeting", SCORE_COLOURS["fidgeting"],
                                "Share of the measurable time with a fidgeting score of 50% or more (lower is calmer)"),
-            "measurable": _Card("of the time measurable", "#374151",
+            "measurable": _Card("measurable", "#374151",
                                 "Share of frames where all three scores could be measured (face and shoulders in view)"),
             "look_away": _Card("longest look-away", "#374151", "The longest stretch spent looking away"),
         }
