@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator
 from .calibration import Calibration
 from .events import EventTracker
 from .landmarker import WORKING_LONG_SIDE, Landmarker
-from .models import ModelPaths, resolve_models
+from .models import ModelPaths, describe_models, resolve_models
 from .scoring import Scorer, SCORING_VERSION
 from .sources import FrameSource, VideoFileSource
 from .summary import summarize
@@ -150,7 +150,7 @@ def analyze(
         events=events,
         summary=summarize(frames, events, duration),
         settings=settings.to_dict(),
-        models=(models or ModelPaths(None, None)).describe(),  # type: ignore[arg-type]
+        models=describe_models(),
         calibration=None if calibration is None else calibration.to_dict(),
         cancelled=cancel.cancelled,
         warnings=list(getattr(source, "warnings", [])),

@@ -53,11 +53,15 @@ class ModelPaths:
     pose: Path
 
     def describe(self) -> dict[str, str]:
-        """Names and hashes, recorded with every session so results are reproducible."""
-        return {
-            "face": f"{FACE_LANDMARKER.filename} sha256:{FACE_LANDMARKER.sha256[:12]}",
-            "pose": f"{POSE_LANDMARKER.filename} sha256:{POSE_LANDMARKER.sha256[:12]}",
-        }
+        return describe_models()
+
+
+def describe_models() -> dict[str, str]:
+    """Names and hashes of the (verified) model files, recorded with every analysis."""
+    return {
+        "face": f"{FACE_LANDMARKER.filename} sha256:{FACE_LANDMARKER.sha256[:12]}",
+        "pose": f"{POSE_LANDMARKER.filename} sha256:{POSE_LANDMARKER.sha256[:12]}",
+    }
 
 
 def user_cache_dir() -> Path:
