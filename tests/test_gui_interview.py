@@ -191,3 +191,31 @@ def test_segment_notes_show_per_question_scores_and_save_notes(qtbot, poise_home
             qtbot.mouseClick([p for p in view.findChildren(QPushButton) if p.text().startswith("0:10")][0],
                              Qt.MouseButton.LeftButton)
         assert seek.args == [10.0]
+
+
+def test_setup_watcher_reports_a_moved_camera_once(qtbot, clip_landmarks):
+    import dataclasses
+
+    from app.calibration_dialog import RecalibrateBanner
+    from app.setup_watch import SetupWatcher
+    from vision.setup_check import SETUP_KEY, measure_setup
+    from vision.types import FrameScores, FrameUpdate
+
+    landmarks = [lm for lm in clip_landmarks("proctoringai__center_left_center.mp4") if lm.face is not None]
+    calibration = {SETUP_KEY: measure_setup(landmarks[:60]).to_dict()}
+    moved = []
+    for lm in landmarks:  # the camera moved back: the picture shrinks toward a corner (known by construction)
+        face = lm.face.copy()
+        face[:, :2] *= 0.6
+        moved.append(dataclasses.replace(lm, face=face))
+    watcher = SetupWatcher()
+    banner = RecalibrateBanner()
+    qtbot.addWidget(banner)
+    watcher.setup_checked.connect(banner.show_verdict)
+    verdicts = []
+    watcher.setup_checked.connect(verdicts.append)
+    watcher.restart(calibration)
+    for lm in moved:
+        watcher.on_update_ready(FrameUpdate(FrameScores(lm.index, lm.timestamp_ms / 1000, None, None, None), lm))
+    assert len(verdicts) == 1 and not verdicts[0].fits
+    assert not banner.isHidden() and "Recalibrate" in banner.text.text()
