@@ -296,3 +296,36 @@ def test_review_page_shows_the_session_selected_in_the_list(qtbot, store, analys
     assert page.sessions.model.rowCount() == 2
     page.close()
     assert page.view.player._thread is None
+
+
+def test_mock_interview_answers_are_listed_with_their_scores_and_notes(qtbot, store, analysed_clip):
+    from vision.interview import per_segment_summary
+    from vision.store import save_result
+
+    sid = save_result(store, analysed_clip(NOFACE), kind="mock_interview")
+    store.add_segment(sid, 0, "Tell me about yourself.", "about you", 0.0, 2.5)
+    store.add_segment(sid, 1, "Why <this> role?", "about you", 2.5, None)
+    view = _view(qtbot, store, sid)
+    panel = view.questions
+    assert view.tabs.currentWidget() is panel and panel.segment_count() == 2
+    assert view.timeline.segment_starts() == [0.0, 2.5]
+    expected = per_segment_summary(store.load_frames(sid), store.load_events(sid), store.list_segments(sid))
+    from app.review.style import fmt_share
+
+    assert panel.table.item(0, 2).text() == fmt_share(expected[0].summary.eye_contact_share)
+    assert panel.table.item(1, 1).text() == "Why <this> role?"
+    assert panel.table.item(1, 2).text() == fmt_share(expected[1].summary.eye_contact_share)  # no face: "–"
+
+    with qtbot.waitSignal(view.position_changed, timeout=2000) as sig:
+        rect = panel.table.visualItemRect(panel.table.item(1, 1))
+        QTest.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert sig.args[0] == pytest.approx(2.5)
+    with qtbot.waitSignal(panel.notes.notes_saved, timeout=3000):
+        qtbot.keyClicks(panel.notes.edits["do_better"], "Answer in two sentences")
+    assert [s.do_better for s in store.list_segments(sid)] == ["", "Answer in two sentences"]
+
+
+def test_a_session_without_questions_hides_the_questions_tab(qtbot, store, noface_session):
+    view = _view(qtbot, store, noface_session)
+    assert not view.tabs.isTabVisible(view.tabs.indexOf(view.questions))
+    assert view.tabs.currentWidget() is view.events

@@ -23,15 +23,20 @@ FIELDS = (
 )
 
 
+# A mock-interview answer has its own two reflection fields (store.set_segment_notes).
+SEGMENT_FIELDS = FIELDS[1:]
+
+
 class NotesEditor(QWidget):
-    """Three plain-text fields bound to one session in the store; saves with a short debounce."""
+    """Plain-text fields bound to one record (a session, or with ``fields=SEGMENT_FIELDS`` and
+    ``saver=store.set_segment_notes`` an interview answer); saves with a short debounce."""
 
     notes_saved = Signal(int)
     error_occurred = Signal(str)
 
-    def __init__(self, store, parent: QWidget | None = None) -> None:
+    def __init__(self, store, parent: QWidget | None = None, *, fields=FIELDS, saver=None) -> None:
         super().__init__(parent)
-        self._store = store
+        self._save = saver or store.set_notes
         self._session_id: int | None = None
         self._dirty: set[str] = set()
         self._loading = False
@@ -43,7 +48,7 @@ class NotesEditor(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(4)
-        for key, title, hint in FIELDS:
+        for key, title, hint in fields:
             label = QLabel(title)
             label.setStyleSheet("font-weight: 600;")
             edit = QPlainTextEdit()
@@ -59,7 +64,8 @@ class NotesEditor(QWidget):
         self.setEnabled(False)
 
     def set_session(self, info) -> None:
-        """Show the notes of a SessionInfo (None clears); pending edits of the previous one are saved first."""
+        """Show the notes of a record with ``.id`` and the fields (None clears); pending edits
+        of the previous one are saved first."""
         self.flush()
         self._session_id = None if info is None else info.id
         self._loading = True
@@ -86,7 +92,7 @@ class NotesEditor(QWidget):
             return
         values = {key: self.edits[key].toPlainText() for key in self._dirty}
         try:
-            self._store.set_notes(self._session_id, **values)
+            self._save(self._session_id, **values)
         except Exception as exc:  # StoreError carries a user sentence; keep the text to retry
             logger.warning("notes not saved: %s", exc)
             self._status.setText(f"Not saved: {exc}")

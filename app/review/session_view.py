@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QStackedLayout, QTabWidget, QVB
 from .events_list import EventsList
 from .notes_editor import NotesEditor
 from .player import RecordingPlayer
+from .questions_panel import QuestionsPanel
 from .sessions_list import KIND_LABELS, STATUS_LABELS
 from .style import TEXT_MUTED, fmt_clock
 from .summary_panel import SummaryPanel
@@ -55,9 +56,11 @@ class SessionView(QWidget):
         self.player = RecordingPlayer()
         self.events = EventsList()
         self.notes = NotesEditor(store)
+        self.questions = QuestionsPanel(store)
         self.timeline = Timeline()
 
         self.tabs = QTabWidget()
+        self.tabs.addTab(self.questions, "Questions")   # shown for mock interviews only
         self.tabs.addTab(self.events, "Events")
         self.tabs.addTab(self.notes, "Notes")
         top = QSplitter(Qt.Orientation.Horizontal)
@@ -65,6 +68,7 @@ class SessionView(QWidget):
         top.addWidget(self.tabs)
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 2)
+        top.setSizes([600, 400])
         top.setChildrenCollapsible(False)
 
         page = QWidget()
@@ -86,6 +90,8 @@ class SessionView(QWidget):
 
         self.timeline.position_requested.connect(self.seek)
         self.events.event_activated.connect(self.seek)
+        self.questions.question_activated.connect(self.seek)
+        self.questions.error_occurred.connect(self.error_occurred)
         self.player.position_changed.connect(self._on_player_position_changed)
         self.player.error_occurred.connect(self.error_occurred)
         self.notes.error_occurred.connect(self.error_occurred)
@@ -97,6 +103,7 @@ class SessionView(QWidget):
             info = self._store.get_session(session_id)
             frames = self._store.load_frames(session_id)
             events = self._store.load_events(session_id)
+            segments = self._store.list_segments(session_id)
         except Exception as exc:  # StoreError: one sentence for the user
             logger.warning("cannot show session %s: %s", session_id, exc)
             self.error_occurred.emit(str(exc))
@@ -114,6 +121,10 @@ class SessionView(QWidget):
         self.summary.set_summary(info.summary)
         self.timeline.set_session(frames, events, duration)
         self.events.set_events(events, duration)
+        self.timeline.set_segments(segments)
+        self.questions.set_segments(segments, frames, events)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.questions), bool(segments))
+        self.tabs.setCurrentWidget(self.questions if segments else self.events)
         self.notes.set_session(info)
         self.player.load(playable_path(info))
         self._stack.setCurrentIndex(1)
@@ -122,6 +133,7 @@ class SessionView(QWidget):
     def clear(self) -> None:
         self.player.load(None)
         self.notes.set_session(None)
+        self.questions.set_segments([], [], [])
         self._info = None
         self._stack.setCurrentIndex(0)
 
@@ -136,6 +148,7 @@ class SessionView(QWidget):
 
     def shutdown(self) -> None:
         self.notes.flush()
+        self.questions.flush()
         self.player.shutdown()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)

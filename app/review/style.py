@@ -28,6 +28,8 @@ EVENT_SPAN_ALPHA = 45
 NOT_MEASURABLE_COLOUR = "#9ca3af"
 NOT_MEASURABLE_ALPHA = 40
 
+# Start of a mock-interview answer on the timeline: neutral, so it does not read as a score.
+SEGMENT_COLOUR = "#4b5563"
 TEXT_MUTED = "#6b7280"
 GRID_PEN = "#e5e7eb"
 AXIS_PEN = "#9ca3af"

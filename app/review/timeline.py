@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .style import (AXIS_PEN, CURSOR_COLOUR, EVENT_SCORE, EVENT_SPAN_ALPHA, GRID_PEN,
-                    NOT_MEASURABLE_ALPHA, NOT_MEASURABLE_COLOUR, SCORE_COLOURS, SCORE_LABELS,
+                    NOT_MEASURABLE_ALPHA, NOT_MEASURABLE_COLOUR, SCORE_COLOURS, SEGMENT_COLOUR, SCORE_LABELS,
                     SCORE_NAMES, TEXT_MUTED, fmt_clock)
 
 logger = logging.getLogger(__name__)
@@ -100,6 +100,7 @@ class Timeline(QWidget):
         self._plots: dict[str, pg.PlotItem] = {}
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._cursors: dict[str, pg.InfiniteLine] = {}
+        self._segment_lines: list[pg.InfiniteLine] = []
 
         self._view = pg.GraphicsLayoutWidget()
         self._view.setBackground("w")
@@ -207,6 +208,28 @@ class Timeline(QWidget):
             plot.setLimits(xMin=0.0, xMax=right, minXRange=min(MIN_X_RANGE_S, right))
         self._plots[SCORE_NAMES[0]].setXRange(0.0, right, padding=0)
         self.set_cursor(0.0)
+
+    def set_segments(self, segments: Sequence) -> None:
+        """Mark where each mock-interview answer starts (objects with index, question, start_s)."""
+        for line in self._segment_lines:
+            vb = line.getViewBox()
+            if vb is not None:
+                vb.removeItem(line)
+        self._segment_lines.clear()
+        for seg in segments:
+            for lane in SCORE_NAMES:
+                label = f"Q{seg.index + 1}" if lane == SCORE_NAMES[0] else None
+                line = pg.InfiniteLine(pos=float(seg.start_s), angle=90, movable=False,
+                                       pen=pg.mkPen(SEGMENT_COLOUR, width=1, style=Qt.PenStyle.DashLine),
+                                       label=label, labelOpts={"position": 0.9, "color": SEGMENT_COLOUR,
+                                                               "anchors": [(0, 0), (0, 0)]})
+                line.setToolTip(f"Q{seg.index + 1}: {seg.question}")
+                line.setZValue(5)
+                self._plots[lane].addItem(line, ignoreBounds=True)
+                self._segment_lines.append(line)
+
+    def segment_starts(self) -> list[float]:
+        return sorted({line.value() for line in self._segment_lines})
 
     def clear(self) -> None:
         self.set_session([], [], 0.0)

@@ -1,0 +1,93 @@
+"""Mock-interview answers in review: scores per question, jump to an answer, notes per answer."""
+
+from __future__ import annotations
+
+import logging
+from typing import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QSplitter, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from vision.interview import per_segment_summary
+
+from .notes_editor import SEGMENT_FIELDS, NotesEditor
+from .style import SCORE_COLOURS, fmt_clock, fmt_share
+
+logger = logging.getLogger(__name__)
+
+COLUMNS = ("#", "Question", "Eye", "Posture", "Fidget")
+START_ROLE = Qt.ItemDataRole.UserRole
+
+
+class QuestionsPanel(QWidget):
+    """A row per answer with its own summary (computed by vision.interview); clicking a row
+    emits ``question_activated(start_s)`` and shows that answer's notes below."""
+
+    question_activated = Signal(float)
+    error_occurred = Signal(str)
+
+    def __init__(self, store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._segments: list = []
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setShowGrid(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setStyleSheet("QTableView { selection-background-color: #dbeafe; selection-color: #111827; outline: 0; }")
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.itemClicked.connect(self._on_item_clicked)
+        self.table.currentCellChanged.connect(self._on_current_cell_changed)
+        self.notes = NotesEditor(store, fields=SEGMENT_FIELDS, saver=store.set_segment_notes)
+        self.notes.error_occurred.connect(self.error_occurred)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.notes)
+        split.setChildrenCollapsible(False)
+        split.setSizes([300, 200])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(split)
+
+    def set_segments(self, segments: Sequence, frames: Sequence, events: Sequence) -> None:
+        """Show the store's Segments of a session with a summary of the frames in each."""
+        self.notes.set_session(None)
+        self._segments = list(segments)
+        rows = per_segment_summary(frames, events, self._segments) if self._segments else []
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            seg, summ = row.segment, row.summary
+            values = (str(seg.index + 1), seg.question,
+                      fmt_share(summ.eye_contact_share), fmt_share(summ.mean_posture), fmt_share(summ.fidgeting_share))
+            tip = (f"{seg.category}: " if seg.category else "") + seg.question + \
+                f"\n{fmt_clock(seg.start_s)} – {fmt_clock(seg.start_s + summ.duration_s)} ({fmt_clock(summ.duration_s)})"
+            for c, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                item.setData(START_ROLE, float(seg.start_s))
+                item.setToolTip(tip)
+                if c >= 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    item.setForeground(QColor(SCORE_COLOURS[("eye_contact", "posture", "fidgeting")[c - 2]]))
+                self.table.setItem(r, c, item)
+        if rows:  # the first answer's notes are ready to edit (selecting does not seek)
+            self.table.setCurrentCell(0, 1)
+
+    def segment_count(self) -> int:
+        return len(self._segments)
+
+    def flush(self) -> None:
+        self.notes.flush()
+
+    def _on_item_clicked(self, item: QTableWidgetItem) -> None:
+        self.question_activated.emit(float(item.data(START_ROLE)))
+
+    def _on_current_cell_changed(self, row: int, *_):
+        self.notes.set_session(self._segments[row] if 0 <= row < len(self._segments) else None)
