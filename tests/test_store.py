@@ -406,3 +406,37 @@ def test_read_only_data_dir_is_a_clear_error(tmp_path):
         undo_read_only(home)
     assert _sha(db) == before
     assert len(SessionStore(home).load_frames(sid)) == 10
+
+
+def _count_in_other_process(db) -> int:
+    code = f"import sqlite3; c = sqlite3.connect({str(db)!r}); print(c.execute('SELECT count(*) FROM frames').fetchone()[0]); c.close()"
+    return int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
+def test_commits_stay_visible_to_other_processes_with_two_stores_open(tmp_path):
+    """Regression: opening a second store in the same process must not drop the first one's
+    locks (a Python open()/close() of the file did), or another process resets the WAL under it."""
+    writer = SessionStore(tmp_path)
+    sid = _new(writer)
+    writer.append_frames(sid, _frames(10))
+    second = SessionStore(tmp_path)  # what a SessionRecorder does in its thread
+    assert _count_in_other_process(writer.db_path) == 10
+    writer.append_frames(sid, _frames(10, t0=10.0)[:5] + [FrameScores(99, 20.0, 0.5, 0.5, 0.5)])
+    assert _count_in_other_process(writer.db_path) == 11
+    second.close()
+    writer.close()
+    assert SessionStore(tmp_path).frame_count(sid) == 11
+
+
+def test_a_writer_wrongly_judged_dead_resumes_recording(tmp_path):
+    """A laptop that slept: another process marked the session interrupted; our next commit revives it."""
+    store = SessionStore(tmp_path)
+    sid = _new(store, "live")
+    store.append_frames(sid, _frames(5))
+    store.conn.execute("UPDATE sessions SET heartbeat_at = ? WHERE id = ?", (time.time() - HEARTBEAT_STALE_S - 5, sid))
+    assert SessionStore(tmp_path).get_session(sid).status == "interrupted"
+    store.append_frames(sid, _frames(5, t0=1.0))
+    assert store.get_session(sid).status == "recording"
+    store.mark_interrupted(sid)  # closed on purpose: stays closed
+    store.heartbeat(sid)
+    assert store.get_session(sid).status == "interrupted"
