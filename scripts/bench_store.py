@@ -126,9 +126,9 @@ def main() -> int:
             b = batch_throughput(tmp)
             print(f"Batch analysis of {b['files']} files ({b['video_s']:.1f} s of video), saved, same files in one run")
             print(f"  --jobs 1: {b['jobs1_s']:.1f} s = {b['video_s'] / b['jobs1_s']:.2f} s of video per second")
-            print(f"  (load average {os.getloadavg()[0]:.1f} at the end)")
             print(f"  --jobs 2: {b['jobs2_s']:.1f} s = {b['video_s'] / b['jobs2_s']:.2f} s of video per second "
                   f"({b['jobs1_s'] / b['jobs2_s']:.2f}x)")
+            print(f"  (load average {os.getloadavg()[0]:.1f} at the end)")
     return 0
 
 
