@@ -1,0 +1,760 @@
+"""Benchmark the analysis pipeline on the shared clips: cost over bare MediaPipe, speed, memory.
+
+Run from the project root (~15 minutes on 2 cores; ``--quick`` ~3 minutes, a smoke test):
+
+    POISE_MODEL_DIR=/work/shared/models .venv/bin/python scripts/benchmark.py [--quick] [--json PATH]
+
+Everything is measured in one run because this machine is shared and noisy: compare ratios
+within a run, not absolute figures across runs. Every timed measurement is repeated
+(``--repeat``, default 2, in alternating order) and the fastest repetition kept, which is
+the usual estimate of the cost without outside load. Stages (docs/benchmark.md has more):
+
+  1 memory   10 minutes of source (a clip looped) analysed at the default 15 Hz, RSS sampled
+             from a thread. Runs first, so the process peak (VmHWM) is its own.
+  2 bare     FaceLandmarker + PoseLandmarker called directly (VIDEO mode; face in a worker
+             thread, pose in the caller, as vision.landmarker does) on pre-decoded frames,
+             already at the working size and in RGB.
+    full     analyze(open_video(path, AnalysisSettings(analysis_fps=0))): every frame
+             decoded from the file, resized, detected, scored, events.
+  3 default  analyze(open_video(path)) at the default settings, as a multiple of real time.
+  4 size     the 1920x1080 clip at working long side 640, 960 and full size: speed, and how
+             much the scores move against full size.
+  5 profile  wall and CPU time per stage and thread of the full pipeline, and what-ifs
+             prototyped here (vision/ is not changed) to price the fixes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from unittest import mock
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import cv2  # noqa: E402
+import mediapipe as mp  # noqa: E402
+import numpy as np  # noqa: E402
+from mediapipe.tasks.python import BaseOptions, vision as mpv  # noqa: E402
+
+import vision.analysis as va  # noqa: E402
+from vision.analysis import AnalysisSettings, analyze, open_video  # noqa: E402
+from vision.landmarker import MAX_FACES, WORKING_LONG_SIDE, Landmarker, native_stderr_silenced  # noqa: E402
+from vision.models import resolve_models  # noqa: E402
+from vision.types import Frame  # noqa: E402
+
+# The shared clips live beside the project (same rule as tests/conftest.py).
+CLIPS_DIR = Path(os.environ.get("POISE_SHARED_DIR", ROOT.parent / "shared")) / "clips"
+VIDEO_SUFFIXES = {".mp4", ".mov", ".mpg", ".avi", ".mkv"}
+# The only 1920x1080 shared clip: the working-size question only arises for large frames.
+LARGE_CLIP = "video4j__pexels-kindel-media-8164110.mp4"
+# Looped for the memory run: a 1080x720, 30 fps webcam-like clip with a face in every frame.
+MEMORY_CLIP = "tfjsmodels__facemesh_demo_input.mp4"
+# Profiled: one clip that gets resized (1080x720 -> 960x640) and one that does not (640x360).
+PROFILE_CLIPS = (MEMORY_CLIP, "mediapipe__selfie_segmentation_web.mp4")
+# Targets from issue 2 ("Speed").
+TARGET_RATIO = 0.9
+TARGET_REALTIME = 2.0
+TARGET_GROWTH_MB = 50.0
+# Memory run: 10 minutes of source; the RSS baseline is taken once 30 s of source are
+# analysed (models loaded, MediaPipe's buffers and the worker threads at their steady size).
+MEMORY_SOURCE_S = 600.0
+MEMORY_WARMUP_S = 30.0
+RSS_SAMPLE_S = 1.0
+WORKING_SIZES = (640, 960, None)  # None = full size, no resize
+FULL_SIZE = 100_000               # a working long side no frame reaches
+# --quick: a smoke test of every stage, not figures to report.
+QUICK_CLIPS = ("pyfeat__single_face.mp4", "grid_lipnet__lbax4n.mpg")
+QUICK_MEMORY_SOURCE_S = 60.0
+QUICK_FRAMES = 60
+
+
+# -- measuring --------------------------------------------------------------------------
+@dataclass
+class Timing:
+    frames: int = 0
+    wall_s: float = 0.0
+    cpu_s: float = 0.0  # process CPU time, all threads: the work done, less sensitive to load
+
+    def add(self, other: "Timing") -> None:
+        self.frames += other.frames
+        self.wall_s += other.wall_s
+        self.cpu_s += other.cpu_s
+
+    @property
+    def fps(self) -> float:
+        return self.frames / self.wall_s if self.wall_s else 0.0
+
+    @property
+    def cpu_ms(self) -> float:
+        return 1000.0 * self.cpu_s / self.frames if self.frames else 0.0
+
+
+class Stopwatch:
+    """Wall and process-CPU time of a block."""
+
+    def __enter__(self) -> "Stopwatch":
+        self.wall0, self.cpu0 = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.wall_s = time.perf_counter() - self.wall0
+        self.cpu_s = time.process_time() - self.cpu0
+
+    @property
+    def timing(self) -> Timing:
+        return Timing(0, self.wall_s, self.cpu_s)
+
+
+def fastest(runs: list) -> tuple:
+    """The repetition with the least wall time (runs are tuples starting with a Timing),
+    and the spread between the slowest and the fastest (how noisy the machine was)."""
+    best = min(runs, key=lambda r: r[0].wall_s)
+    spread = max(r[0].wall_s for r in runs) / best[0].wall_s - 1.0 if len(runs) > 1 else None
+    return best, spread
+
+
+def machine_load() -> str:
+    """Load average and CPU pressure (share of time some task waited for a CPU, last 60 s)."""
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    try:
+        with open("/proc/pressure/cpu") as fh:
+            some = fh.readline().split()
+        return f"load {load}, CPU pressure {float(some[2].split('=')[1]):.0f}%"
+    except (OSError, IndexError, ValueError):
+        return f"load {load}"
+
+
+def rss_mb() -> tuple[float, float]:
+    """(current RSS, peak RSS) of this process in MB, from /proc/self/status."""
+    values = {}
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                key, kb = line.split()[:2]
+                values[key] = int(kb) / 1024.0
+    if not values:  # not Linux: only the peak is available
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+        return peak, peak
+    return values["VmRSS:"], values["VmHWM:"]
+
+
+# -- frames -----------------------------------------------------------------------------
+def prepare_rgb(image: np.ndarray, long_side: int, mild: int = cv2.INTER_AREA) -> np.ndarray:
+    """Landmarker.prepare without the mp.Image: scale to the working size, BGR to RGB.
+
+    ``mild`` is the interpolation for downscales by less than 2x (Landmarker uses INTER_AREA
+    for all; a what-if tries INTER_LINEAR). Halving or more always uses INTER_AREA.
+    """
+    h, w = image.shape[:2]
+    scale = long_side / max(h, w)
+    if scale < 1.0:
+        interpolation = cv2.INTER_AREA if scale <= 0.5 else mild
+        image = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=interpolation)
+    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+
+
+def to_mp_image(rgb: np.ndarray) -> mp.Image:
+    return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
+
+
+def decode_working(path: Path, long_side: int, limit: int | None = None) -> tuple[list[np.ndarray], float, bool]:
+    """All frames of a clip, resized and converted as Landmarker.prepare does; also the fps
+    and whether the frames were resized."""
+    cap = cv2.VideoCapture(str(path))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    fps = float(fps) if 1.0 <= fps <= 240.0 else 30.0  # same fallback as VideoFileSource
+    frames, resized = [], False
+    while limit is None or len(frames) < limit:
+        ok, image = cap.read()
+        if not ok:
+            break
+        frames.append(prepare_rgb(image, long_side))
+        resized = frames[-1].shape != image.shape
+    cap.release()
+    return frames, fps, resized
+
+
+class ProxySource:
+    """A file source seen through a lens: only the first ``limit`` frames (--quick), each
+    frame passed through ``transform``, reads timed into ``clock``. All of it runs where the
+    source is iterated, i.e. in analyze()'s decode thread."""
+
+    def __init__(self, inner, limit: int | None = None) -> None:
+        self.inner, self.limit = inner, limit
+        self.transform = None
+        self.clock: StageClock | None = None
+        self.name, self.fps, self.stride, self.is_live = inner.name, inner.fps, inner.stride, False
+        count = inner.frame_count
+        self.frame_count = count if limit is None or count is None else min(count, limit * inner.stride)
+        self.warnings: list[str] = []
+
+    def __iter__(self):
+        frames = iter(self.inner) if self.clock is None else self.clock.timed_iter(DECODE_READ, self.inner)
+        for n, frame in enumerate(frames):
+            if self.limit is not None and n >= self.limit:
+                return
+            yield frame if self.transform is None else self.transform(frame)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+# -- bare MediaPipe and the full pipeline -----------------------------------------------
+def create_landmarkers(models):
+    """The two MediaPipe tasks with the options vision.landmarker.Landmarker uses."""
+    with native_stderr_silenced():
+        face = mpv.FaceLandmarker.create_from_options(mpv.FaceLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(models.face)),
+            running_mode=mpv.RunningMode.VIDEO, num_faces=MAX_FACES,
+            output_face_blendshapes=True, output_facial_transformation_matrixes=True))
+        pose = mpv.PoseLandmarker.create_from_options(mpv.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(models.pose)),
+            running_mode=mpv.RunningMode.VIDEO, num_poses=1))
+    return face, pose
+
+
+def bare_run(models, rgb_frames: list[np.ndarray], fps: float) -> tuple[Timing]:
+    """Face (worker thread) + pose (caller) on pre-decoded RGB frames; model loading excluded."""
+    face, pose = create_landmarkers(models)
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        with native_stderr_silenced():  # the first inference logs native notes, as in Landmarker
+            with Stopwatch() as sw:
+                for i, rgb in enumerate(rgb_frames):
+                    image = to_mp_image(rgb)
+                    ts = int(round(i * 1000.0 / fps))
+                    face_future = pool.submit(face.detect_for_video, image, ts)
+                    pose.detect_for_video(image, ts)
+                    face_future.result()
+    finally:
+        pool.shutdown()
+        with native_stderr_silenced():
+            face.close()
+            pose.close()
+    return (Timing(len(rgb_frames), sw.wall_s, sw.cpu_s),)
+
+
+def full_run(models, path: Path, settings: AnalysisSettings, limit: int | None = None, tweak=None):
+    """analyze() on a file: (timing without model load, model load s, result, source).
+
+    ``tweak(landmarker, source)`` may instrument or alter the run (profile, what-ifs).
+    """
+    with Stopwatch() as load:
+        lm = Landmarker(models, working_long_side=settings.working_long_side)
+    try:
+        src = ProxySource(open_video(path, settings), limit)
+        if tweak is not None:
+            tweak(lm, src)
+        with Stopwatch() as sw:
+            result = analyze(src, settings=settings, landmarker=lm)
+        src.close()
+    finally:
+        lm.close()
+    return Timing(len(result.frames), sw.wall_s, sw.cpu_s), load.wall_s, result, src
+
+
+# -- 1. memory --------------------------------------------------------------------------
+class LoopingClipSource:
+    """A clip played again and again up to ``duration_s`` of source time, every stride-th
+    frame (the default 15 Hz), with timestamps that keep increasing across the loops."""
+
+    is_live = False
+
+    def __init__(self, path: Path, duration_s: float, settings: AnalysisSettings) -> None:
+        cap = cv2.VideoCapture(str(path))
+        fps = cap.get(cv2.CAP_PROP_FPS)
+        cap.release()
+        self.path = path
+        self.fps = float(fps) if 1.0 <= fps <= 240.0 else 30.0
+        self.stride = settings.stride_for(self.fps)
+        self.frame_count = int(duration_s * self.fps)
+        self.name = f"loop:{path.name}"
+        self.warnings: list[str] = []
+        self.loops = 0
+
+    def __iter__(self):
+        index = 0
+        while index < self.frame_count:
+            cap = cv2.VideoCapture(str(self.path))
+            self.loops += 1
+            try:
+                while index < self.frame_count:
+                    if index % self.stride == 0:
+                        ok, image = cap.read()
+                        if not ok:
+                            break
+                        yield Frame(index, int(round(index * 1000.0 / self.fps)), image)
+                    elif not cap.grab():  # grab() skips a frame without converting it
+                        break
+                    index += 1
+            finally:
+                cap.release()
+
+    def close(self) -> None:
+        pass
+
+
+def stage_memory(models, duration_s: float) -> dict:
+    settings = AnalysisSettings()
+    path = CLIPS_DIR / MEMORY_CLIP
+    rss_start, _ = rss_mb()
+    source = LoopingClipSource(path, duration_s, settings)
+    progress = {"t": 0.0}
+    samples: list[tuple[float, float, float]] = []  # (wall s, source s, RSS MB)
+    stop = threading.Event()
+    t0 = time.perf_counter()
+
+    def sample() -> None:
+        while True:
+            samples.append((time.perf_counter() - t0, progress["t"], rss_mb()[0]))
+            if stop.wait(RSS_SAMPLE_S):
+                return
+
+    def on_progress(p) -> None:
+        progress["t"] = p.t
+
+    sampler = threading.Thread(target=sample, name="rss-sampler", daemon=True)
+    sampler.start()
+    # Our own landmarker, so the last sample is taken before the models are unloaded.
+    lm = Landmarker(models, working_long_side=settings.working_long_side)
+    try:
+        with Stopwatch() as sw:
+            result = analyze(source, settings=settings, on_progress=on_progress, landmarker=lm)
+        stop.set()
+        sampler.join()
+        samples.append((time.perf_counter() - t0, progress["t"], rss_mb()[0]))
+    finally:
+        stop.set()
+        lm.close()
+    warm = [s for s in samples if s[1] >= MEMORY_WARMUP_S] or samples[-1:]
+    baseline = warm[0][2]
+    # Slope of RSS over source time after warm-up: a leak shows as a steady climb.
+    t, r = np.array([s[1] for s in warm]), np.array([s[2] for s in warm])
+    slope = float(np.polyfit(t, r, 1)[0]) * 60.0 if len(warm) > 2 and np.ptp(t) > 0 else 0.0
+    frames = len(result.frames)
+    return {
+        "clip": path.name, "source_s": frames * source.stride / source.fps, "analysed_hz": result.analysed_fps,
+        "frames": frames, "loops": source.loops, "wall_s": sw.wall_s,
+        "rss_start_mb": rss_start, "rss_after_warmup_mb": baseline,
+        "max_growth_mb": max(s[2] for s in warm) - baseline, "end_growth_mb": samples[-1][2] - baseline,
+        "trend_mb_per_min": slope, "peak_rss_mb": rss_mb()[1],
+        "samples_wall_source_rss": [(round(w, 1), round(t, 1), round(r, 1)) for w, t, r in samples],
+    }
+
+
+# -- 2. bare vs full --------------------------------------------------------------------
+def clip_paths(quick: bool) -> list[Path]:
+    paths = sorted(p for p in CLIPS_DIR.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES)
+    return [p for p in paths if p.name in QUICK_CLIPS] if quick else paths
+
+
+def stage_bare_full(models, clips: list[Path], repeat: int) -> dict:
+    rows, bare_all, full_all = [], Timing(), Timing()
+    settings = AnalysisSettings(analysis_fps=0)
+    for n, path in enumerate(clips):
+        rgb, fps, _ = decode_working(path, WORKING_LONG_SIDE)
+        bares, fulls = [], []
+        for rep in range(repeat):
+            # Alternate the order (ABBA...) so outside load does not always hit the same side.
+            if (n + rep) % 2 == 0:
+                bares.append(bare_run(models, rgb, fps))
+                fulls.append(full_run(models, path, settings))
+            else:
+                fulls.append(full_run(models, path, settings))
+                bares.append(bare_run(models, rgb, fps))
+        del rgb
+        (bare,), bare_spread = fastest(bares)
+        (full, _, _, src), full_spread = fastest(fulls)
+        bare_all.add(bare)
+        full_all.add(full)
+        rows.append({"clip": path.name, "size": f"{src.inner.width}x{src.inner.height}", "frames": full.frames,
+                     "bare_fps": bare.fps, "full_fps": full.fps, "ratio": full.fps / bare.fps,
+                     "bare_cpu_ms": bare.cpu_ms, "full_cpu_ms": full.cpu_ms, "cpu_ratio": full.cpu_ms / bare.cpu_ms,
+                     "spread": max(bare_spread, full_spread)})
+        print(f"  {path.name}: bare {bare.fps:.1f} f/s, full {full.fps:.1f} f/s", file=sys.stderr)
+    return {"clips": rows, "all": {
+        "frames": full_all.frames, "bare_fps": bare_all.fps, "full_fps": full_all.fps,
+        "ratio": full_all.fps / bare_all.fps, "bare_cpu_ms": bare_all.cpu_ms,
+        "full_cpu_ms": full_all.cpu_ms, "cpu_ratio": full_all.cpu_ms / bare_all.cpu_ms,
+        "spread": None if rows[0]["spread"] is None else max(r["spread"] for r in rows)}}
+
+
+# -- 3. default settings ----------------------------------------------------------------
+def stage_default(models, clips: list[Path], repeat: int) -> dict:
+    rows = []
+    for path in clips:
+        # Model loading is part of what a user waits for, so it counts here.
+        runs = [full_run(models, path, AnalysisSettings()) for _ in range(repeat)]
+        with_load = [(Timing(r[0].frames, r[0].wall_s + r[1]), r) for r in runs]
+        (_, (timing, load_s, result, src)), spread = fastest(with_load)
+        duration = src.inner.frames_decoded / src.fps
+        rows.append({"clip": path.name, "fps": src.fps, "analysed_hz": result.analysed_fps,
+                     "duration_s": duration, "frames": timing.frames, "load_s": load_s, "wall_s": timing.wall_s,
+                     "x_realtime": duration / (timing.wall_s + load_s), "x_realtime_no_load": duration / timing.wall_s,
+                     "spread": spread})
+        print(f"  {path.name}: {duration / (timing.wall_s + load_s):.2f}x real time", file=sys.stderr)
+
+    def total(sel: list[dict]) -> dict | None:
+        if not sel:
+            return None
+        dur = sum(r["duration_s"] for r in sel)
+        return {"duration_s": dur, "x_realtime": dur / sum(r["wall_s"] + r["load_s"] for r in sel),
+                "x_realtime_no_load": dur / sum(r["wall_s"] for r in sel)}
+
+    return {"clips": rows, "30fps": total([r for r in rows if abs(r["fps"] - 30.0) < 0.5]), "all": total(rows)}
+
+
+# -- 4. working size --------------------------------------------------------------------
+def score_difference(ref, other) -> dict:
+    """How far the scores of ``other`` are from the reference run, frame by frame."""
+    pairs = list(zip(ref.frames, other.frames))
+    out: dict = {}
+    for key in ("eye_contact", "posture", "fidgeting"):
+        values = [(getattr(a, key), getattr(b, key)) for a, b in pairs]
+        both = [abs(a - b) for a, b in values if a is not None and b is not None]
+        out[key] = {"mean_abs_diff": float(np.mean(both)) if both else None,
+                    "p95_abs_diff": float(np.percentile(both, 95)) if both else None,
+                    "measurable_differs": sum((a is None) != (b is None) for a, b in values)}
+    # "Materially": a frame landing on the other side of the 0.5 eye-contact line.
+    eye = [(a.eye_contact, b.eye_contact) for a, b in pairs if a.eye_contact is not None and b.eye_contact is not None]
+    out["eye_contact"]["flips_at_0.5"] = sum((a >= 0.5) != (b >= 0.5) for a, b in eye)
+    out["eye_contact"]["compared"] = len(eye)
+    gaze = [abs(a.components.gaze_offset - b.components.gaze_offset) for a, b in pairs
+            if a.components.gaze_offset is not None and b.components.gaze_offset is not None]
+    out["gaze_offset_deg_mean_abs_diff"] = float(np.mean(gaze)) if gaze else None
+    return out
+
+
+def stage_size(models, quick: bool, repeat: int) -> dict:
+    path = CLIPS_DIR / LARGE_CLIP
+    limit = QUICK_FRAMES if quick else None
+    runs: dict = {side: [] for side in WORKING_SIZES}
+    for rep in range(repeat):
+        for side in WORKING_SIZES if rep % 2 == 0 else WORKING_SIZES[::-1]:
+            settings = AnalysisSettings(analysis_fps=0, working_long_side=side or FULL_SIZE)
+            runs[side].append(full_run(models, path, settings, limit))
+    rows = []
+    ref = runs[None][0][2]
+    for side in WORKING_SIZES:
+        (timing, _, result, _), spread = fastest(runs[side])
+        rows.append({"long_side": side or "full", "frames": timing.frames, "fps": timing.fps, "cpu_ms": timing.cpu_ms,
+                     "spread": spread, "vs_full": None if side is None else score_difference(ref, result)})
+        print(f"  working long side {side or 'full'}: {timing.fps:.1f} f/s", file=sys.stderr)
+    # MediaPipe is deterministic for the same input, so repeating a size must give the same
+    # scores; this checks it (the size differences above are then real, not noise).
+    repeat_diff = score_difference(runs[None][0][2], runs[None][-1][2]) if repeat > 1 else None
+    return {"clip": LARGE_CLIP, "sizes": rows, "full_repeat_vs_full": repeat_diff}
+
+
+# -- 5. where the time goes, and what would help ----------------------------------------
+DECODE_READ = "decode thread: read (+ grab)"
+FACE = "face thread: face.detect_for_video"
+WAIT_FRAME = "main: wait for decoded frame"
+PREPARE = "main: prepare (resize, BGR->RGB, mp.Image)"
+POSE = "main: pose.detect_for_video"
+WAIT_FACE = "main: wait for face thread"
+TO_LANDMARKS = "main: _to_landmarks"
+SCORE = "main: Scorer.score"
+EVENTS = "main: EventTracker.update"
+REST = "main: rest of the loop"
+TOTAL = "main: total"
+DETECT = "main: Landmarker._detect"
+PROFILE_ROWS = (WAIT_FRAME, PREPARE, POSE, WAIT_FACE, TO_LANDMARKS, SCORE, EVENTS, REST, TOTAL, FACE, DECODE_READ)
+
+
+class StageClock:
+    """Wall and thread-CPU time per named stage, summed over frames; each stage runs in one
+    thread. MediaPipe computes in its own threads while the caller waits, so for the two
+    detect calls only the wall time means anything."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    def add(self, name: str, wall0: float, cpu0: float) -> None:
+        self.wall[name] = self.wall.get(name, 0.0) + time.perf_counter() - wall0
+        self.cpu[name] = self.cpu.get(name, 0.0) + time.thread_time() - cpu0
+
+    def timed(self, name: str, fn):
+        def timed_call(*args, **kwargs):
+            wall0, cpu0 = time.perf_counter(), time.thread_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.add(name, wall0, cpu0)
+        return timed_call
+
+    def timed_iter(self, name: str, iterable):
+        it = iter(iterable)
+        while True:
+            wall0, cpu0 = time.perf_counter(), time.thread_time()
+            try:
+                item = next(it)
+            except StopIteration:
+                return
+            finally:
+                self.add(name, wall0, cpu0)
+            yield item
+
+
+class TimedTask:
+    """A MediaPipe landmarker whose detect_for_video is timed."""
+
+    def __init__(self, task, clock: StageClock, name: str) -> None:
+        self._task = task
+        self.detect_for_video = clock.timed(name, task.detect_for_video)
+
+    def close(self) -> None:
+        self._task.close()
+
+
+def profile_run(models, path: Path, limit: int | None) -> dict:
+    """The full pipeline, every frame, with a timer around each stage. vision/ is not
+    changed: the landmarker's parts are wrapped on the instance, the rest patched meanwhile."""
+    clock = StageClock()
+
+    def instrument(lm: Landmarker, src: ProxySource) -> None:
+        lm._face = TimedTask(lm._face, clock, FACE)
+        lm._pose = TimedTask(lm._pose, clock, POSE)
+        lm.prepare = clock.timed(PREPARE, lm.prepare)
+        lm._to_landmarks = clock.timed(TO_LANDMARKS, lm._to_landmarks)
+        lm._detect = clock.timed(DETECT, lm._detect)
+        src.clock = clock
+
+    prefetched = va._prefetched
+    with (mock.patch.object(va, "_prefetched", lambda src, cancel: clock.timed_iter(WAIT_FRAME, prefetched(src, cancel))),
+          mock.patch.object(va.Scorer, "score", clock.timed(SCORE, va.Scorer.score)),
+          mock.patch.object(va.EventTracker, "update", clock.timed(EVENTS, va.EventTracker.update))):
+        timing, _, _, _ = full_run(models, path, AnalysisSettings(analysis_fps=0), limit, instrument)
+    wall, cpu = clock.wall, clock.cpu
+    for d, total in ((wall, timing.wall_s), (cpu, None)):
+        d[WAIT_FACE] = d[DETECT] - d[PREPARE] - d[POSE] - d[TO_LANDMARKS]
+        if total is not None:
+            d[TOTAL] = total
+            d[REST] = total - sum(d[k] for k in (WAIT_FRAME, DETECT, SCORE, EVENTS))
+    n = timing.frames
+    return {"clip": path.name, "frames": n, "fps": timing.fps, "process_cpu_ms": timing.cpu_ms,
+            "wall_ms": {k: 1000.0 * wall[k] / n for k in PROFILE_ROWS},
+            "cpu_ms": {k: 1000.0 * cpu[k] / n for k in PROFILE_ROWS if k in cpu}}
+
+
+def prepare_in_decode_thread(mild: int):
+    """What-if: the decode thread resizes and converts (overlapping inference); the
+    inference thread only wraps the ready RGB array in an mp.Image."""
+    def tweak(lm: Landmarker, src: ProxySource) -> None:
+        side = lm.working_long_side
+        src.transform = lambda f: Frame(f.index, f.timestamp_ms, prepare_rgb(f.image, side, mild), f.captured_at)
+        lm.prepare = to_mp_image
+    return tweak
+
+
+def linear_resize(lm: Landmarker, src: ProxySource) -> None:
+    """What-if: INTER_LINEAR instead of INTER_AREA for downscales by less than 2x."""
+    side = lm.working_long_side
+    lm.prepare = lambda image: to_mp_image(prepare_rgb(image, side, cv2.INTER_LINEAR))
+
+
+# name: (tweak, only differs from "as is" when the clip is resized)
+WHAT_IFS = {
+    "as is": (None, False),
+    "prepare in decode thread": (prepare_in_decode_thread(cv2.INTER_AREA), False),
+    "linear resize (<2x)": (linear_resize, True),
+    "both": (prepare_in_decode_thread(cv2.INTER_LINEAR), True),
+}
+
+
+def stage_profile(models, quick: bool, repeat: int) -> dict:
+    limit = QUICK_FRAMES if quick else None
+    settings = AnalysisSettings(analysis_fps=0)
+    profiles, what_ifs = [], []
+    for path in (CLIPS_DIR / name for name in PROFILE_CLIPS):
+        profiles.append(profile_run(models, path, limit))
+        rgb, fps, resized = decode_working(path, WORKING_LONG_SIDE, limit)
+        names = [k for k, (_, needs_resize) in WHAT_IFS.items() if resized or not needs_resize]
+        runs: dict = {k: [] for k in ["bare", *names]}
+        for rep in range(repeat):
+            for name in runs if rep % 2 == 0 else list(runs)[::-1]:
+                if name == "bare":
+                    runs[name].append(bare_run(models, rgb, fps))
+                else:
+                    runs[name].append(full_run(models, path, settings, limit, WHAT_IFS[name][0]))
+        del rgb
+        (bare,), _ = fastest(runs.pop("bare"))
+        reference = runs["as is"][0][2]
+        row = {"clip": path.name, "bare_fps": bare.fps, "variants": {}}
+        for name, variant_runs in runs.items():
+            (timing, _, result, _), spread = fastest(variant_runs)
+            diff = score_difference(reference, result)
+            row["variants"][name] = {"fps": timing.fps, "ratio": timing.fps / bare.fps, "cpu_ms": timing.cpu_ms,
+                                     "spread": spread, "same_scores": result.frames == reference.frames,
+                                     "eye_mean_abs_diff": diff["eye_contact"]["mean_abs_diff"],
+                                     "posture_mean_abs_diff": diff["posture"]["mean_abs_diff"]}
+        what_ifs.append(row)
+        print(f"  {path.name}: bare {bare.fps:.1f} f/s, "
+              + ", ".join(f"{k} {v['fps']:.1f} f/s" for k, v in row["variants"].items()), file=sys.stderr)
+    return {"profiles": profiles, "what_ifs": what_ifs}
+
+
+# -- report -----------------------------------------------------------------------------
+def table(head: list[tuple[str, int]], rows: list[list]) -> None:
+    """Print rows under a header; a negative width left-aligns the column (text)."""
+    def fmt(values):
+        return " ".join(f"{v:<{-w}}" if w < 0 else f"{v:>{w}}" for v, (_, w) in zip(values, head))
+    line = fmt([h for h, _ in head])
+    print(line)
+    print("-" * len(line))
+    for r in rows:
+        print(fmt(r))
+
+
+def f1(x) -> str:
+    return "-" if x is None else f"{x:.1f}"
+
+
+def f2(x) -> str:
+    return "-" if x is None else f"{x:.2f}"
+
+
+def f3(x) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
+def pct(x) -> str:
+    return "-" if x is None else f"{100 * x:.0f}%"
+
+
+def print_report(fig: dict) -> None:
+    env = fig["environment"]
+    print(f"\nPoise benchmark {env['when']}: mediapipe {env['mediapipe']}, opencv {env['opencv']}, python {env['python']}, "
+          f"{env['cpus']} CPUs; {env['load_start']} at start, {env['load_end']} at end; "
+          f"fastest of {env['repeat']} repetitions{'   [--quick: smoke test only]' if env['quick'] else ''}")
+
+    m = fig["memory"]
+    print(f"\n1. Memory: {m['source_s']:.0f} s of source ({m['clip']} looped {m['loops']}x, {m['frames']} frames "
+          f"at {m['analysed_hz']:g} Hz) analysed in {m['wall_s']:.0f} s  [then: {m['load_after']}]")
+    print(f"RSS before analysis {m['rss_start_mb']:.0f} MB; after {MEMORY_WARMUP_S:g} s of source {m['rss_after_warmup_mb']:.0f} MB; "
+          f"max growth after that {m['max_growth_mb']:+.1f} MB, at the end {m['end_growth_mb']:+.1f} MB, "
+          f"trend {m['trend_mb_per_min']:+.2f} MB per minute of source; process peak {m['peak_rss_mb']:.0f} MB")
+    print(f"target: growth <= {TARGET_GROWTH_MB:g} MB after warm-up: {'met' if m['max_growth_mb'] <= TARGET_GROWTH_MB else 'MISSED'}")
+
+    bf = fig["bare_vs_full"]
+    print(f"\n2. Bare MediaPipe (pre-decoded RGB frames at working size {WORKING_LONG_SIDE}) vs full pipeline "
+          f"(file -> decode, resize, detect, score, events), every frame  [then: {bf['load_after']}]")
+    table([("clip", -40), ("size", 9), ("frames", 6), ("bare f/s", 8), ("full f/s", 8), ("full/bare", 9),
+           ("bare CPU ms/f", 13), ("full CPU ms/f", 13), ("CPU full/bare", 13), ("noise", 5)],
+          [[r.get("clip"), r.get("size", ""), r["frames"], f1(r["bare_fps"]), f1(r["full_fps"]), f3(r["ratio"]),
+            f1(r["bare_cpu_ms"]), f1(r["full_cpu_ms"]), f3(r["cpu_ratio"]), pct(r["spread"])]
+           for r in bf["clips"] + [dict(bf["all"], clip="ALL (frame-weighted)")]])
+    print(f"target: full/bare >= {TARGET_RATIO}: {'met' if bf['all']['ratio'] >= TARGET_RATIO else 'MISSED'} "
+          f"({bf['all']['ratio']:.3f}).  noise = slowest/fastest repetition - 1")
+
+    d = fig["default_speed"]
+    print(f"\n3. File analysis at default settings (AnalysisSettings(): {AnalysisSettings().analysis_fps:g} Hz target, "
+          f"stride = round(fps / 15)); wall time includes loading the models  [then: {d['load_after']}]")
+    rows = [[r["clip"], f1(r["fps"]), f1(r["analysed_hz"]), f1(r["duration_s"]), r["frames"], f2(r["load_s"]),
+             f2(r["wall_s"]), f2(r["x_realtime"]), f2(r["x_realtime_no_load"]), pct(r["spread"])] for r in d["clips"]]
+    for key, label in (("30fps", "30 fps clips"), ("all", "ALL clips")):
+        if d[key]:
+            rows.append([label, "", "", f1(d[key]["duration_s"]), "", "", "", f2(d[key]["x_realtime"]),
+                         f2(d[key]["x_realtime_no_load"]), ""])
+    table([("clip", -40), ("fps", 5), ("anal. Hz", 8), ("dur s", 6), ("frames", 6), ("load s", 6), ("wall s", 6),
+           ("x real", 6), ("x real excl. load", 17), ("noise", 5)], rows)
+    ok = "met" if d["all"]["x_realtime"] >= TARGET_REALTIME else "MISSED"
+    thirty = f", 30 fps clips {d['30fps']['x_realtime']:.2f}x" if d["30fps"] else ""
+    print(f"target: >= {TARGET_REALTIME:g}x real time (aim 3x): {ok} (all clips {d['all']['x_realtime']:.2f}x{thirty})")
+
+    s = fig["working_size"]
+    print(f"\n4. Working size on {s['clip']} (1920x1080), full pipeline every frame; scores vs full size, per frame  [then: {s['load_after']}]")
+    rows = []
+    for r in s["sizes"]:
+        v = r["vs_full"]
+        row = [str(r["long_side"]), r["frames"], f1(r["fps"]), f1(r["cpu_ms"]), pct(r["spread"])]
+        if v is None:
+            rows.append(row + ["(reference)", "", "", "", "", "", ""])
+            continue
+        differs = "/".join(str(v[k]["measurable_differs"]) for k in ("eye_contact", "posture", "fidgeting"))
+        rows.append(row + [f3(v["eye_contact"]["mean_abs_diff"]), f3(v["eye_contact"]["p95_abs_diff"]),
+                           f3(v["posture"]["mean_abs_diff"]), f3(v["fidgeting"]["mean_abs_diff"]),
+                           f2(v["gaze_offset_deg_mean_abs_diff"]),
+                           f"{v['eye_contact']['flips_at_0.5']}/{v['eye_contact']['compared']}", differs])
+    table([("long side", -9), ("frames", 6), ("f/s", 5), ("CPU ms/f", 8), ("noise", 5), ("|d eye|", 11),
+           ("p95 |d eye|", 11), ("|d posture|", 11), ("|d fidget|", 10), ("|d gaze| deg", 12),
+           ("eye flips at 0.5", 16), ("measurable differs e/p/f", 24)], rows)
+    rep = s["full_repeat_vs_full"]
+    if rep is not None:
+        print(f"full size run twice: |d eye| {f3(rep['eye_contact']['mean_abs_diff'])}, "
+              f"|d posture| {f3(rep['posture']['mean_abs_diff'])} (MediaPipe is deterministic: differences above are real)")
+
+    p = fig["profile"]
+    print("\n5a. Where the time goes: full pipeline, every frame, ms per frame by stage and thread "
+          "(wall; CPU of that thread in brackets, meaningless for the detect calls: MediaPipe computes in its own threads)"
+          f"  [then: {p['load_after']}]")
+    head = [("stage", -44)] + [(r["clip"][:30], 30) for r in p["profiles"]]
+    rows = [[k] + [f"{r['wall_ms'][k]:.2f} ({r['cpu_ms'][k]:.2f})" if k in r["cpu_ms"] else f"{r['wall_ms'][k]:.2f}"
+                   for r in p["profiles"]] for k in PROFILE_ROWS]
+    rows.append(["(f/s while instrumented; process CPU ms/f)"] + [f"{r['fps']:.1f}; {r['process_cpu_ms']:.1f}" for r in p["profiles"]])
+    table(head, rows)
+    print("\n5b. What-ifs, prototyped in this script (vision/ unchanged): f/s, ratio to bare MediaPipe on the same frames")
+    rows = []
+    for r in p["what_ifs"]:
+        rows.append([r["clip"], "bare MediaPipe", f1(r["bare_fps"]), "1.000", "", "", ""])
+        for name, v in r["variants"].items():
+            same = "identical" if v["same_scores"] else f"{f3(v['eye_mean_abs_diff'])} / {f3(v['posture_mean_abs_diff'])}"
+            rows.append(["", name, f1(v["fps"]), f3(v["ratio"]), f1(v["cpu_ms"]), pct(v["spread"]), same])
+    table([("clip", -40), ("variant", -26), ("f/s", 6), ("/bare", 6), ("CPU ms/f", 8), ("noise", 5),
+           ("scores vs as is: |d eye| / |d posture|", 38)], rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short smoke test of every stage (figures not for reporting)")
+    parser.add_argument("--repeat", type=int, default=2, help="repetitions of each timed measurement; the fastest is kept")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also save the figures as JSON")
+    args = parser.parse_args(argv)
+    if not CLIPS_DIR.is_dir():
+        print(f"The shared clips were not found in {CLIPS_DIR} (set POISE_SHARED_DIR).", file=sys.stderr)
+        return 2
+    if args.repeat < 1:
+        print("--repeat must be at least 1.", file=sys.stderr)
+        return 2
+    models = resolve_models(download=False)
+    clips = clip_paths(args.quick)
+    fig: dict = {"environment": {
+        "when": time.strftime("%Y-%m-%d %H:%M"), "mediapipe": mp.__version__, "opencv": cv2.__version__,
+        "python": platform.python_version(), "cpus": os.cpu_count(), "repeat": args.repeat,
+        "load_start": machine_load(), "quick": args.quick,
+        "working_long_side": WORKING_LONG_SIDE}}
+    started = time.perf_counter()
+    stages = (
+        ("memory", "1. memory (first, so that the process peak is its own)",
+         lambda: stage_memory(models, QUICK_MEMORY_SOURCE_S if args.quick else MEMORY_SOURCE_S)),
+        ("bare_vs_full", "2. bare MediaPipe vs full pipeline", lambda: stage_bare_full(models, clips, args.repeat)),
+        ("default_speed", "3. default settings", lambda: stage_default(models, clips, args.repeat)),
+        ("working_size", "4. working size", lambda: stage_size(models, args.quick, args.repeat)),
+        ("profile", "5. where the time goes, what would help", lambda: stage_profile(models, args.quick, args.repeat)),
+    )
+    for key, title, run in stages:
+        print(f"{title} ...", file=sys.stderr)
+        fig[key] = run()
+        fig[key]["load_after"] = machine_load()  # outside load spoils figures: keep a note of it
+    fig["environment"]["load_end"] = machine_load()
+    fig["environment"]["benchmark_wall_s"] = time.perf_counter() - started
+    print_report(fig)
+    if args.json:
+        args.json.write_text(json.dumps(fig, indent=1, default=str))
+        print(f"\nfigures saved to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
