@@ -97,6 +97,8 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
     except OSError as exc:
         raise ExportError(f"Cannot write {target}: {exc.strerror or exc}.") from None
     try:
+        if os.name != "nt":  # mkstemp makes 0600; an export is an ordinary file (umask applies)
+            os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
             fh.flush()
@@ -106,6 +108,12 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise ExportError(f"Cannot write {target}: {exc.strerror or exc}.") from None
     _fsync_dir(target.parent)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_dir(folder: Path) -> None:

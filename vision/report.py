@@ -34,6 +34,7 @@ CSS = """
 body { margin:0; background:var(--bg); color:var(--ink);
   font: 15px/1.5 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 main { max-width: 980px; margin: 0 auto; padding: 36px 28px 48px; }
+.eyebrow { color: var(--muted); font-size: 12px; letter-spacing: .08em; text-transform: uppercase; }
 header h1 { font-size: 26px; font-weight: 600; margin: 0 0 4px; letter-spacing: -0.01em; }
 header p { margin: 0; color: var(--muted); }
 .badge { display:inline-block; padding:1px 9px; border-radius: 10px; font-size: 12px;
@@ -80,7 +81,7 @@ def render_report(info: SessionInfo, frames: Sequence[FrameScores], events: Sequ
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Poise session {info.id}: {esc(title)}</title>",
         f"<style>{CSS}</style></head><body><main>",
-        f"<header><h1>Session {info.id}{badge}</h1>",
+        f'<header><div class="eyebrow">Poise practice report</div><h1>Session {info.id}{badge}</h1>',
         f"<p>{esc(title)} · {_duration(duration)} · {esc(_source_name(info.source))}</p></header>",
         _summary_section(info),
         '<section><h2>Timeline</h2>',
