@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -20,6 +21,9 @@ from .timeline import Timeline
 logger = logging.getLogger(__name__)
 
 EMPTY_TEXT = "Select a session to review it."
+# While playing, the timeline cursor follows at most this often: repainting three lanes of a
+# long session costs a few ms, and 20 Hz already looks continuous for a thin line.
+CURSOR_INTERVAL_S = 0.05
 
 
 def playable_path(info) -> Path | None:
@@ -46,6 +50,7 @@ class SessionView(QWidget):
         super().__init__(parent)
         self._store = store
         self._info = None
+        self._cursor_updated_at = 0.0
 
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
@@ -68,7 +73,7 @@ class SessionView(QWidget):
         top.addWidget(self.tabs)
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 2)
-        top.setSizes([600, 400])
+        top.setSizes([640, 360])
         top.setChildrenCollapsible(False)
 
         page = QWidget()
@@ -93,6 +98,7 @@ class SessionView(QWidget):
         self.questions.question_activated.connect(self.seek)
         self.questions.error_occurred.connect(self.error_occurred)
         self.player.position_changed.connect(self._on_player_position_changed)
+        self.player.playing_changed.connect(self._on_playing_changed)
         self.player.error_occurred.connect(self.error_occurred)
         self.notes.error_occurred.connect(self.error_occurred)
 
@@ -156,5 +162,12 @@ class SessionView(QWidget):
         super().closeEvent(event)
 
     def _on_player_position_changed(self, t: float) -> None:
-        self.timeline.set_cursor(t)
+        now = time.monotonic()
+        if not self.player.is_playing() or now - self._cursor_updated_at >= CURSOR_INTERVAL_S:
+            self._cursor_updated_at = now
+            self.timeline.set_cursor(t)
         self.position_changed.emit(t)
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        if not playing:  # land exactly on the last frame shown
+            self.timeline.set_cursor(self.player.position())
