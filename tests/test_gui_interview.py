@@ -156,43 +156,6 @@ def test_calibration_dialog_records_frames_and_saves_per_camera(qtbot, poise_hom
         qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
 
 
-def test_segment_notes_show_per_question_scores_and_save_notes(qtbot, poise_home):
-    from app.review.segment_notes import SegmentNotes
-    from vision.store import SessionStore
-    from vision.types import FrameScores
-
-    with SessionStore() as store:
-        sid = store.create_session("mock_interview", "camera:0", settings={}, models={})
-        store.append_frames(sid, [FrameScores(i, i / 10, 1.0 if i < 100 else 0.0, 0.8, 0.0) for i in range(200)])
-        a = store.add_segment(sid, 0, "Tell me <b>about</b> yourself.", "About you", 0.0, 10.0)
-        b = store.add_segment(sid, 1, "Why us?", "Closing", 10.0, 20.0)
-        store.set_segment_notes(b, do_better="earlier note")
-        view = SegmentNotes(store)
-        qtbot.addWidget(view)
-        view.resize(700, 500)
-        view.show()
-        assert view.set_session(sid) == 2
-        texts = [w.text() for w in view.findChildren(type(view.status))]
-        assert "Tell me <b>about</b> yourself." in texts  # plain text, not markup
-        assert any("Eye contact 100%" in t for t in texts) and any("Eye contact 0%" in t for t in texts)
-        assert view.edits[(b, "do_better")].toPlainText() == "earlier note"
-
-        view.edits[(a, "went_well")].setPlainText("clear & short <3")
-        with qtbot.waitSignal(view.notes_saved, timeout=3000):
-            pass  # the debounce timer saves it
-        assert store.list_segments(sid)[0].went_well == "clear & short <3"
-        view.edits[(b, "went_well")].setPlainText("smiled")
-        view.set_session(None)  # switching away saves pending edits at once
-        assert store.list_segments(sid)[1].went_well == "smiled"
-        with qtbot.waitSignal(view.seek_requested, timeout=1000) as seek:
-            view.set_session(sid)
-            from PySide6.QtWidgets import QPushButton
-
-            qtbot.mouseClick([p for p in view.findChildren(QPushButton) if p.text().startswith("0:10")][0],
-                             Qt.MouseButton.LeftButton)
-        assert seek.args == [10.0]
-
-
 def test_setup_watcher_reports_a_moved_camera_once(qtbot, clip_landmarks):
     import dataclasses
 
