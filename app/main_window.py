@@ -1,0 +1,230 @@
+"""The main window: composes the Practice and Review pages, menus, shortcuts and the status bar."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QTabWidget, QWidget
+
+from app.about import AboutDialog
+from app.analyze_dialog import VIDEO_FILTER, AnalyzeVideoDialog
+from app.live import LivePage
+from app.review import ReviewPage
+from app.settings import Settings
+from app.theme import apply_theme
+from vision.sources import list_cameras
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SIZE = (1360, 860)
+STATUS_MESSAGE_MS = 6000
+
+
+class MainWindow(QMainWindow):
+    """``cameras=None`` looks for cameras after the window shows; pass a list to skip that."""
+
+    def __init__(self, store, *, settings: Settings | None = None, models=None, camera_file: str | None = None,
+                 cameras: list[int] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Poise")
+        self.store = store
+        self.settings = settings or Settings()
+        self._models = models
+        self._analyse: AnalyzeVideoDialog | None = None
+        self.live = LivePage(store, models=models)
+        self.review = ReviewPage(store)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.live, "Practice")
+        self.tabs.addTab(self.review, "Review")
+        self.setCentralWidget(self.tabs)
+        self.figures_label = QLabel()
+        self.statusBar().addPermanentWidget(self.figures_label)
+        self._build_actions()
+
+        self.live.status_changed.connect(self.figures_label.setText)
+        self.live.session_saved.connect(self._on_session_saved)
+        self.live.open_video_requested.connect(self.choose_video_as_camera)
+        self.live.analyse_requested.connect(self.open_analyse_dialog)
+        self.live.rescan_requested.connect(self.find_cameras)
+        self.live.controller.running_changed.connect(self._on_session_running)
+        self.live.error_occurred.connect(self._show_message)
+        self.review.error_occurred.connect(self._show_message)
+        self.tabs.currentChanged.connect(self._on_page_changed)
+
+        self.live.set_overlay(self.settings.overlay)
+        self.live.set_muted(self.settings.cues_muted)
+        self.live.session.record_box.setChecked(self.settings.record_video)
+        if (geometry := self.settings.geometry()) is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(*DEFAULT_SIZE)
+        self.review.refresh()
+        if camera_file:
+            self.live.open_video_as_camera(camera_file)
+        elif cameras is not None:
+            self._use_cameras(cameras)
+        else:
+            QTimer.singleShot(0, self.find_cameras)
+
+    # ----- actions -----------------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut: str | None = None, *, checkable: bool = False) -> QAction:
+        a = QAction(text, self)
+        if shortcut:
+            a.setShortcut(QKeySequence(shortcut))
+        a.setCheckable(checkable)
+        (a.toggled if checkable else a.triggered).connect(slot)
+        menu.addAction(a)
+        return a
+
+    def _build_actions(self) -> None:
+        mb = self.menuBar()
+        f = mb.addMenu("&File")
+        self.open_camera_file_action = self._action(f, "Open video file as camera…", self.choose_video_as_camera, "Ctrl+O")
+        self.analyse_action = self._action(f, "Analyse video…", self.open_analyse_dialog, "Ctrl+Shift+A")
+        f.addSeparator()
+        self.quit_action = self._action(f, "Quit", self.close, "Ctrl+Q")
+        self.camera_menu = mb.addMenu("&Camera")
+        self._camera_group = QActionGroup(self)
+        s = mb.addMenu("&Session")
+        self.session_action = self._action(s, "Start session", self.live.toggle_session, "Space")
+        self.record_action = self._action(s, "Record video with the session", self._on_record_toggled, checkable=True)
+        self.live.session.record_box.toggled.connect(self.record_action.setChecked)
+        v = mb.addMenu("&View")
+        self.overlay_action = self._action(v, "Show overlay", self._on_overlay_toggled, "O", checkable=True)
+        self.mute_action = self._action(v, "Mute cues", self._on_mute_toggled, "M", checkable=True)
+        self.live.overlay_button.toggled.connect(self.overlay_action.setChecked)
+        self.live.cues_button.toggled.connect(lambda on: self.mute_action.setChecked(not on))
+        v.addSeparator()
+        self._action(v, "Practice", lambda: self.tabs.setCurrentWidget(self.live), "Ctrl+1")
+        self._action(v, "Review", lambda: self.tabs.setCurrentWidget(self.review), "Ctrl+2")
+        h = mb.addMenu("&Help")
+        self.about_action = self._action(h, "About Poise", self.show_about, "F1")
+
+    def _rebuild_camera_menu(self, cameras: list[int]) -> None:
+        m = self.camera_menu
+        m.clear()
+        for i in cameras:   # actions added by text belong to the menu: clear() deletes them
+            a = m.addAction(f"Camera {i}")
+            a.setCheckable(True)
+            a.triggered.connect(lambda _=False, i=i: self._choose_camera(i))
+            self._camera_group.addAction(a)
+        if not cameras:
+            m.addAction("No camera found").setEnabled(False)
+        m.addSeparator()
+        m.addAction(self.open_camera_file_action)
+        m.addAction("Look for cameras again").triggered.connect(self.find_cameras)
+
+    # ----- sources ---------------------------------------------------------------------------
+    def find_cameras(self) -> None:
+        if self.live.has_source() and self.live.controller.is_running():
+            return   # never switch the camera under a running session
+        self._use_cameras(list_cameras())
+
+    def _use_cameras(self, cameras: list[int]) -> None:
+        self._rebuild_camera_menu(cameras)
+        if not cameras:
+            if not self.live.has_source():
+                self.live.show_empty_state()
+            return
+        preferred = self.settings.camera_index
+        self._choose_camera(preferred if preferred in cameras else cameras[0])
+
+    def _choose_camera(self, index: int) -> None:
+        if self.live.open_camera(index):
+            self.settings.camera_index = index
+
+    def choose_video_as_camera(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a video file as camera", self.settings.last_video_dir,
+                                              VIDEO_FILTER)
+        if path:
+            self.settings.last_video_dir = str(Path(path).parent)
+            self.live.open_video_as_camera(path)
+            self.tabs.setCurrentWidget(self.live)
+
+    def open_analyse_dialog(self, path: str | None = None) -> AnalyzeVideoDialog:
+        if self._analyse is None:
+            self._analyse = AnalyzeVideoDialog(self.store, self._models, self)
+            self._analyse.session_saved.connect(self._on_analysis_saved)
+        self._analyse.show()
+        self._analyse.raise_()
+        if isinstance(path, (str, Path)) and path:
+            self._analyse.start(path)
+        return self._analyse
+
+    # ----- handlers ------------------------------------------------------------------------------
+    def _on_session_saved(self, session_id: int) -> None:
+        self.review.refresh()
+        self._show_message(f"Session saved. Review it on the Review page (Ctrl+2).")
+
+    def _on_analysis_saved(self, session_id: int) -> None:
+        self.tabs.setCurrentWidget(self.review)
+        self.review.show_session(session_id)
+
+    def _on_session_running(self, running: bool) -> None:
+        self.session_action.setText("Stop session" if running else "Start session")
+        self.record_action.setEnabled(not running)
+
+    def _on_page_changed(self, index: int) -> None:
+        # Space belongs to the recording player on the Review page.
+        self.session_action.setEnabled(self.tabs.widget(index) is self.live)
+
+    def _on_overlay_toggled(self, on: bool) -> None:
+        self.live.set_overlay(on)
+        self.settings.overlay = on
+
+    def _on_mute_toggled(self, muted: bool) -> None:
+        self.live.set_muted(muted)
+        self.settings.cues_muted = muted
+
+    def _on_record_toggled(self, on: bool) -> None:
+        self.live.session.record_box.setChecked(on)
+        self.settings.record_video = on
+
+    def _show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
+
+    def show_about(self) -> AboutDialog:
+        dlg = AboutDialog(self.store.root, self)
+        dlg.open()   # window-modal, does not block the event loop
+        return dlg
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self.settings.save_geometry(self.saveGeometry())
+        self.settings.sync()
+        if self._analyse is not None:
+            self._analyse.shutdown()
+        self.live.shutdown()
+        self.review.shutdown()
+        super().closeEvent(event)
+
+
+def run(*, camera_file: str | None = None, data_dir: str | None = None) -> int:
+    """Start the GUI; returns the exit code. The store is opened here and closed at the end."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from vision.store import SessionStore, StoreError, data_dir as resolve_data_dir
+
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Poise")
+    app.setOrganizationName("Poise")
+    apply_theme(app)
+    try:
+        store = SessionStore(resolve_data_dir(data_dir))
+    except StoreError as exc:
+        print(f"poise: {exc}", file=sys.stderr)
+        QMessageBox.critical(None, "Poise", str(exc))
+        return 2
+    try:
+        window = MainWindow(store, camera_file=camera_file)
+        window.show()
+        return app.exec()
+    finally:
+        store.close()

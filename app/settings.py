@@ -1,0 +1,87 @@
+"""Remembered choices (QSettings): window geometry, overlay, muted cues, recording, last video."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QByteArray, QSettings
+
+logger = logging.getLogger(__name__)
+
+ORGANISATION = "Poise"
+APPLICATION = "Poise"
+
+
+class Settings:
+    """Typed accessors over a QSettings (an INI file in the user's config folder by default)."""
+
+    def __init__(self, qsettings: QSettings | None = None) -> None:
+        self.q = qsettings or QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                                        ORGANISATION, APPLICATION)
+
+    def _bool(self, key: str, default: bool) -> bool:
+        v = self.q.value(key, default)
+        if isinstance(v, str):   # INI files give strings back
+            return v.lower() in ("true", "1", "yes")
+        return bool(v)
+
+    @property
+    def overlay(self) -> bool:
+        return self._bool("live/overlay", True)
+
+    @overlay.setter
+    def overlay(self, on: bool) -> None:
+        self.q.setValue("live/overlay", bool(on))
+
+    @property
+    def cues_muted(self) -> bool:
+        return self._bool("live/cues_muted", False)
+
+    @cues_muted.setter
+    def cues_muted(self, on: bool) -> None:
+        self.q.setValue("live/cues_muted", bool(on))
+
+    @property
+    def record_video(self) -> bool:
+        """Off by default: a recording of one's face is kept only when asked for."""
+        return self._bool("session/record_video", False)
+
+    @record_video.setter
+    def record_video(self, on: bool) -> None:
+        self.q.setValue("session/record_video", bool(on))
+
+    @property
+    def last_video_dir(self) -> str:
+        return str(self.q.value("files/last_video_dir", "") or "")
+
+    @last_video_dir.setter
+    def last_video_dir(self, path: str) -> None:
+        self.q.setValue("files/last_video_dir", str(path))
+
+    @property
+    def camera_index(self) -> int | None:
+        v = self.q.value("live/camera_index", None)
+        try:
+            return None if v in (None, "") else int(v)
+        except (TypeError, ValueError):
+            return None
+
+    @camera_index.setter
+    def camera_index(self, index: int | None) -> None:
+        self.q.setValue("live/camera_index", "" if index is None else int(index))
+
+    def geometry(self) -> QByteArray | None:
+        v = self.q.value("window/geometry")
+        return v if isinstance(v, QByteArray) and not v.isEmpty() else None
+
+    def save_geometry(self, geometry: QByteArray, state: QByteArray | None = None) -> None:
+        self.q.setValue("window/geometry", geometry)
+        if state is not None:
+            self.q.setValue("window/state", state)
+
+    def window_state(self) -> QByteArray | None:
+        v = self.q.value("window/state")
+        return v if isinstance(v, QByteArray) and not v.isEmpty() else None
+
+    def sync(self) -> None:
+        self.q.sync()
