@@ -9,7 +9,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Sequence
 
@@ -164,24 +163,13 @@ def frames_csv(frames) -> str:
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write text to ``path`` via a temp file in the same folder, fsync and os.replace."""
-    target = Path(path)
-    if target.is_dir():
-        raise UserError(f"{target} is a directory; give a file name to write to.")
+    """Atomic write (vision.export.write_atomic) with its error turned into a UserError."""
+    from .export import ExportError, write_atomic as _write
+
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise UserError(f"cannot write {target}: {exc.strerror or exc}.") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UserError(f"cannot write {target}: {exc.strerror or exc}.") from None
+        _write(path, text)
+    except ExportError as exc:
+        raise UserError(str(exc)) from None
 
 
 def _mmss(seconds: float | None) -> str:
