@@ -56,9 +56,11 @@ class MainWindow(QMainWindow):
         self.review.error_occurred.connect(self._show_message)
         self.tabs.currentChanged.connect(self._on_page_changed)
 
-        self.live.set_overlay(self.settings.overlay)
-        self.live.set_muted(self.settings.cues_muted)
-        self.live.session.record_box.setChecked(self.settings.record_video)
+        # Through the actions, so menu, page toggles and settings agree from the start.
+        for action, on in ((self.overlay_action, self.settings.overlay), (self.mute_action, self.settings.cues_muted),
+                           (self.record_action, self.settings.record_video)):
+            action.setChecked(not on)
+            action.setChecked(on)
         if (geometry := self.settings.geometry()) is not None:
             self.restoreGeometry(geometry)
         else:

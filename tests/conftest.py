@@ -86,3 +86,71 @@ def clip_landmarks(models):
         return _LANDMARKS[name]
 
     return get
+
+
+# --- GUI guards (appended by the live-window tests; usable by any GUI test) -------------------
+
+@pytest.fixture
+def no_modal_dialogs(monkeypatch):
+    """Fail the test if a modal dialog is exec'd (QDialog.exec, QMessageBox helpers, file and
+    input dialogs) or a message box is left visible. A test that expects one patches it after."""
+    from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
+
+    opened: list[str] = []
+
+    def refuse(name):
+        def f(*args, **kwargs):
+            opened.append(name)
+            raise AssertionError(f"unexpected modal dialog: {name}")
+        return staticmethod(f)
+
+    patches = {
+        QDialog: ("exec",),
+        QMessageBox: ("exec", "critical", "warning", "information", "question", "about", "aboutQt"),
+        QFileDialog: ("exec", "getOpenFileName", "getOpenFileNames", "getSaveFileName", "getExistingDirectory"),
+        QInputDialog: ("exec", "getText", "getInt", "getDouble", "getItem", "getMultiLineText"),
+    }
+    for cls, names in patches.items():
+        for name in names:
+            monkeypatch.setattr(cls, name, refuse(f"{cls.__name__}.{name}"), raising=False)
+    yield opened
+    boxes = [w.windowTitle() or w.text() for w in QApplication.topLevelWidgets()
+             if isinstance(w, QMessageBox) and w.isVisible()]
+    assert not opened, f"unexpected modal dialogs: {opened}"
+    assert not boxes, f"message boxes left open: {boxes}"
+
+
+def _running_qthreads() -> list:
+    import gc
+
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QThread
+
+    app = QCoreApplication.instance()
+    main = app.thread() if app is not None else None
+    return [o for o in gc.get_objects()
+            if isinstance(o, QThread) and shiboken6.isValid(o) and o is not main and o != main and o.isRunning()]
+
+
+@pytest.fixture
+def no_dangling_threads(qapp):
+    """Fail the test if a Python thread or a QThread it started is still running at the end.
+
+    Python's _DummyThread entries (made when a QThread runs Python code) never leave
+    threading.enumerate(), so they are not counted; QThreads are checked directly."""
+    import threading
+    import time
+
+    def python_threads():
+        return [t for t in threading.enumerate() if not isinstance(t, threading._DummyThread) and t.is_alive()]
+
+    before = {t.ident for t in python_threads()}
+    yield
+    deadline = time.monotonic() + 2.0   # daemon threads finishing their last statement
+    while time.monotonic() < deadline and (len(python_threads()) > len(before) or _running_qthreads()):
+        qapp.processEvents()
+        time.sleep(0.02)
+    extra = [t.name for t in python_threads() if t.ident not in before]
+    assert len(python_threads()) <= len(before) and not extra, f"threads left running: {extra}"
+    running = _running_qthreads()
+    assert not running, f"QThreads left running: {[t.objectName() or repr(t) for t in running]}"

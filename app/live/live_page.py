@@ -11,7 +11,8 @@ import os
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QStackedWidget, QVBoxLayout,
+                               QWidget)
 
 from app.cues import CueEngine
 from app.review.style import TEXT_MUTED
@@ -79,7 +80,6 @@ class LivePage(QWidget):
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.hide()
 
         head = QHBoxLayout()
         head.setContentsMargins(0, 0, 0, 0)
@@ -89,7 +89,6 @@ class LivePage(QWidget):
         left = QVBoxLayout()
         left.setSpacing(8)
         left.addLayout(head)
-        left.addWidget(self.error_label)
         left.addWidget(self.video, 1)
         side = QVBoxLayout()
         side.setSpacing(10)
@@ -98,11 +97,19 @@ class LivePage(QWidget):
         side.addStretch(1)
         side_w = QWidget()
         side_w.setLayout(side)
-        side_w.setFixedWidth(SIDE_WIDTH)
+        side.setContentsMargins(0, 0, 0, 0)
+        # Scrolls on short screens instead of forcing a tall minimum window height.
+        side_scroll = QScrollArea()
+        side_scroll.setWidget(side_w)
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_scroll.setFixedWidth(SIDE_WIDTH)
+        side_scroll.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }")
         top = QHBoxLayout()
         top.setSpacing(14)
         top.addLayout(left, 1)
-        top.addWidget(side_w)
+        top.addWidget(side_scroll)
         live = QWidget()
         lay = QVBoxLayout(live)
         lay.setContentsMargins(16, 12, 16, 12)
@@ -123,6 +130,18 @@ class LivePage(QWidget):
         self._live_widget = live
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.error_box = QWidget()
+        error_row = QHBoxLayout(self.error_box)
+        error_row.setContentsMargins(16, 10, 16, 0)
+        error_row.addWidget(self.error_label, 1)
+        dismiss = QPushButton("Dismiss")
+        dismiss.setFlat(True)
+        dismiss.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        dismiss.clicked.connect(self.clear_error)
+        error_row.addWidget(dismiss)
+        self.error_box.hide()
+        outer.addWidget(self.error_box)
         outer.addWidget(self.stack)
 
         self.empty.open_video_requested.connect(self.open_video_requested)
@@ -180,7 +199,7 @@ class LivePage(QWidget):
         self.cues.reset()
         self.timeline.clear()
         self.meters.show_scores(None)
-        self.error_label.hide()
+        self.clear_error()
         p = LivePipeline(source, models=self._models, settings=self._analysis_settings, parent=self)
         p.update_ready.connect(self._on_update)
         p.models_loaded.connect(self._on_models_loaded)
@@ -253,9 +272,13 @@ class LivePage(QWidget):
         self._show_cue()
 
     def show_error(self, message: str) -> None:
+        """Inline, above the page: the window stays usable and nothing modal pops up."""
         self.error_label.setText(message)
-        self.error_label.show()
+        self.error_box.show()
         self.error_occurred.emit(message)
+
+    def clear_error(self) -> None:
+        self.error_box.hide()
 
     # ----- pipeline updates ----------------------------------------------------------------------
     @Slot(object)

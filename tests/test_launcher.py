@@ -1,0 +1,78 @@
+"""The `poise` launcher: CLI subcommands and --help/--version go to vision.cli without Qt;
+anything else is parsed as window options, bad ones end in one sentence and exit code 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import clip
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(code: str, env_home: Path) -> subprocess.CompletedProcess:
+    import os
+
+    env = {**os.environ, "POISE_HOME": str(env_home), "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+
+
+def test_cli_subcommands_run_without_importing_qt(tmp_path):
+    code = ("import sys; from app.launcher import main; rc = main(['sessions']); "
+            "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt was imported'; sys.exit(rc)")
+    r = _run(code, tmp_path / "home")
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_version_and_help(capsys):
+    from app.launcher import main
+
+    assert main(["--version"]) == 0
+    assert "poise" in capsys.readouterr().out
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "analyze" in out and "--camera-file" in out, "help lists the CLI and the window's options"
+
+
+def test_bad_camera_file_is_one_sentence_and_exit_2_before_qt(tmp_path):
+    missing = tmp_path / "nope.mp4"
+    code = (f"import sys; from app.launcher import main; rc = main(['--camera-file', {str(missing)!r}]); "
+            "assert 'PySide6.QtWidgets' not in sys.modules; sys.exit(rc)")
+    r = _run(code, tmp_path / "home")
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0 and "nope.mp4" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("argv, word", [(["--frobnicate"], "--frobnicate"), (["analyse-it"], "analyse-it")])
+def test_unknown_words_are_refused(capsys, argv, word):
+    from app.launcher import main
+
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert word in err and err.count("\n") == 1
+
+
+def test_window_options_reach_the_gui(monkeypatch, tmp_path):
+    import app.main_window
+    from app.launcher import main
+
+    seen = {}
+    monkeypatch.setattr(app.main_window, "run", lambda **kw: seen.update(kw) or 0)
+    video = str(clip("pyfeat__single_face.mp4"))
+    assert main(["--camera-file", video, "--data-dir", str(tmp_path)]) == 0
+    assert seen == {"camera_file": video, "data_dir": str(tmp_path)}
+    seen.clear()
+    assert main([]) == 0
+    assert seen == {"camera_file": None, "data_dir": None}
+
+
+def test_the_console_script_points_at_the_launcher():
+    import tomllib
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert data["project"]["scripts"]["poise"] == "app.launcher:main"
