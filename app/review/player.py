@@ -211,6 +211,7 @@ class RecordingPlayer(QWidget):
     _seek_requested = Signal()
     _play_requested = Signal()
     _pause_requested = Signal()
+    _release_requested = Signal()
     
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -257,6 +258,8 @@ class RecordingPlayer(QWidget):
             self._view.set_message("Loading the recording…")
             self._ensure_thread()
             self._open_requested.emit(str(self._path))
+        if self._path is None and self._worker is not None:
+            self._release_requested.emit()   # let go of the previous file
         self._update_controls()
 
     def has_recording(self) -> bool:
@@ -314,6 +317,7 @@ class RecordingPlayer(QWidget):
         self._seek_requested.connect(worker.seek)
         self._play_requested.connect(worker.play)
         self._pause_requested.connect(worker.pause)
+        self._release_requested.connect(worker.close)
         worker.opened.connect(self._on_opened)
         worker.frame_ready.connect(self._on_frame_ready)
         worker.playing_changed.connect(self._on_playing_changed)
@@ -332,6 +336,8 @@ class RecordingPlayer(QWidget):
         self._update_controls()
 
     def _on_frame_ready(self, image: QImage, t: float) -> None:
+        if self._path is None:   # a frame of the previous recording, still in the queue
+            return
         self._position = t
         self._view.set_image(image)
         self._update_controls()
