@@ -6,13 +6,16 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from app.about import AboutDialog
 from app.analyze_dialog import VIDEO_FILTER, AnalyzeVideoDialog
 from app.live import LivePage
+from app.practice_controller import PracticeController
+from app.progress_view import ProgressView
+from app.report_export import ReportExporter
 from app.review import ReviewPage
 from app.settings import Settings
 from app.theme import apply_theme
@@ -39,9 +42,25 @@ class MainWindow(QMainWindow):
         self.review = ReviewPage(store)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.progress = ProgressView(store)
+        self.practice = PracticeController(store, self.live, self)
+        self.reports = ReportExporter(store, self)
         self.tabs.addTab(self.live, "Practice")
         self.tabs.addTab(self.review, "Review")
-        self.setCentralWidget(self.tabs)
+        self.tabs.addTab(self.progress, "Progress")
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.practice.banner)
+        column.addWidget(self.tabs)
+        self.setCentralWidget(central)
+        self.interview_dock = QDockWidget("Mock interview", self)
+        self.interview_dock.setObjectName("interview_dock")
+        self.interview_dock.setWidget(self.practice.interview)
+        self.interview_dock.setAllowedAreas(Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.interview_dock)
+        self.interview_dock.hide()
         self.figures_label = QLabel()
         self.statusBar().addPermanentWidget(self.figures_label)
         self._build_actions()
@@ -54,6 +73,12 @@ class MainWindow(QMainWindow):
         self.live.controller.running_changed.connect(self._on_session_running)
         self.live.error_occurred.connect(self._show_message)
         self.review.error_occurred.connect(self._show_message)
+        self.progress.error_occurred.connect(self._show_message)
+        self.progress.session_activated.connect(self._open_in_review)
+        self.practice.error_occurred.connect(self._show_message)
+        self.practice.review_requested.connect(self._open_in_review)
+        self.reports.error_occurred.connect(self._show_message)
+        self.reports.exported.connect(lambda path: self._show_message(f"Report written to {path}."))
         self.tabs.currentChanged.connect(self._on_page_changed)
 
         # Through the actions, so menu, page toggles and settings agree from the start.
@@ -89,6 +114,9 @@ class MainWindow(QMainWindow):
         self.open_camera_file_action = self._action(f, "Open video file as camera…", self.choose_video_as_camera, "Ctrl+O")
         self.analyse_action = self._action(f, "Analyse video…", self.open_analyse_dialog, "Ctrl+Shift+A")
         f.addSeparator()
+        self.export_html_action = self._action(f, "Export report as HTML…", lambda: self.export_report("html"), "Ctrl+E")
+        self.export_pdf_action = self._action(f, "Export report as PDF…", lambda: self.export_report("pdf"), "Ctrl+Shift+E")
+        f.addSeparator()
         self.quit_action = self._action(f, "Quit", self.close, "Ctrl+Q")
         self.camera_menu = mb.addMenu("&Camera")
         self._camera_group = QActionGroup(self)
@@ -96,6 +124,9 @@ class MainWindow(QMainWindow):
         self.session_action = self._action(s, "Start session", self.live.toggle_session, "Space")
         self.record_action = self._action(s, "Record video with the session", self._on_record_toggled, checkable=True)
         self.live.session.record_box.toggled.connect(self.record_action.setChecked)
+        s.addSeparator()
+        self.interview_action = self._action(s, "Mock interview", self.show_interview, "Ctrl+I")
+        self.calibrate_action = self._action(s, "Calibrate…", self.practice.open_calibration, "Ctrl+K")
         v = mb.addMenu("&View")
         self.overlay_action = self._action(v, "Show overlay", self._on_overlay_toggled, "O", checkable=True)
         self.mute_action = self._action(v, "Mute cues", self._on_mute_toggled, "M", checkable=True)
@@ -104,6 +135,7 @@ class MainWindow(QMainWindow):
         v.addSeparator()
         self._action(v, "Practice", lambda: self.tabs.setCurrentWidget(self.live), "Ctrl+1")
         self._action(v, "Review", lambda: self.tabs.setCurrentWidget(self.review), "Ctrl+2")
+        self._action(v, "Progress", lambda: self.tabs.setCurrentWidget(self.progress), "Ctrl+3")
         h = mb.addMenu("&Help")
         self.about_action = self._action(h, "About Poise", self.show_about, "F1")
 
@@ -158,14 +190,38 @@ class MainWindow(QMainWindow):
             self._analyse.start(path)
         return self._analyse
 
+    def show_interview(self) -> None:
+        """Mock interview mode: the question panel docks beside the mirror."""
+        self.tabs.setCurrentWidget(self.live)
+        self.interview_dock.show()
+        self.interview_dock.raise_()
+
+    def export_report(self, fmt: str, path: str | None = None):
+        """Export the session shown in review (HTML or PDF); asks for a file name unless given."""
+        sid = self.review.view.current_session_id()
+        if sid is None:
+            self._show_message("Open a session in Review first, then export its report.")
+            return None
+        if path is None:
+            suffix = "PDF (*.pdf)" if fmt == "pdf" else "HTML (*.html)"
+            path, _ = QFileDialog.getSaveFileName(self, "Export report", f"poise-session-{sid}.{fmt}", suffix)
+            if not path:
+                return None
+        return self.reports.export(sid, fmt, path)
+
     # ----- handlers ------------------------------------------------------------------------------
+    def _open_in_review(self, session_id: int) -> None:
+        self.tabs.setCurrentWidget(self.review)
+        self.review.show_session(session_id)
+
     def _on_session_saved(self, session_id: int) -> None:
         self.review.refresh()
+        self.progress.refresh()
         self._show_message(f"Session saved. Review it on the Review page (Ctrl+2).")
 
     def _on_analysis_saved(self, session_id: int) -> None:
-        self.tabs.setCurrentWidget(self.review)
-        self.review.show_session(session_id)
+        self.progress.refresh()
+        self._open_in_review(session_id)
 
     def _on_session_running(self, running: bool) -> None:
         self.session_action.setText("Stop session" if running else "Start session")
@@ -174,6 +230,8 @@ class MainWindow(QMainWindow):
     def _on_page_changed(self, index: int) -> None:
         # Space belongs to the recording player on the Review page.
         self.session_action.setEnabled(self.tabs.widget(index) is self.live)
+        if self.tabs.widget(index) is self.progress:
+            self.progress.refresh()
 
     def _on_overlay_toggled(self, on: bool) -> None:
         self.live.set_overlay(on)

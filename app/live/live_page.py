@@ -63,6 +63,9 @@ class LivePage(QWidget):
         self.stats = LiveStats()
         self.cues = CueEngine()
         self.controller = SessionController(store, self)
+        # () -> (Calibration | None, calibration id | None, stored dict | None); set by the
+        # practice controller, so sessions use the current camera's calibration.
+        self.calibration_provider = None
         self.last_scores = None
         self._ticks = 0
 
@@ -249,8 +252,13 @@ class LivePage(QWidget):
 
     # ----- sessions and toggles ----------------------------------------------------------------
     @Slot()
-    def start_session(self) -> int | None:
-        return self.controller.start(record=self.session.record_box.isChecked())
+    def start_session(self, kind: str = "live") -> int | None:
+        """Start a session scored against the current camera's calibration, if there is one."""
+        calibration = calibration_id = None
+        if self.calibration_provider is not None:
+            calibration, calibration_id, _ = self.calibration_provider()
+        return self.controller.start(kind=kind, record=self.session.record_box.isChecked(),
+                                     calibration=calibration, calibration_id=calibration_id)
 
     @Slot()
     def stop_session(self) -> int | None:
