@@ -106,3 +106,24 @@ def test_progress_page_and_report_export(qtbot, window, tmp_path, analysed_clip)
     pdf = w.export_report("pdf", str(tmp_path / "r.pdf"))
     assert html is not None and "<html" in html.read_text().lower()
     assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_changed_setup_offers_to_recalibrate(qtbot, window):
+    """A stored calibration whose picture does not match this camera (face half the size, in a
+    corner, a different frame shape) makes the window offer to recalibrate during the session."""
+    from vision.calibration import Calibration
+
+    w = window
+    key = w.practice.camera_key()
+    cal = Calibration(gaze_yaw=0.0, gaze_pitch=0.0, head_roll=0.0, shoulder_tilt=0.0, neck_ratio=0.5,
+                      side_offset=0.0, distance_cm=40.0, frames=60).to_dict()
+    cal["setup"] = {"face_x": 0.15, "face_y": 0.2, "face_size": 0.08, "head_yaw": 0.0, "head_pitch": 0.0,
+                    "aspect": 0.5625, "frames": 60}
+    cal_id = w.store.save_calibration(key, cal)
+    assert w.practice.banner.isHidden()
+    sid = w.live.start_session()
+    qtbot.waitUntil(lambda: w.practice.banner.isVisible(), timeout=TIMEOUT_MS)
+    assert "calibrat" in w.practice.banner.text.text().lower() or w.practice.banner.button.text() == "Recalibrate…"
+    w.live.stop_session()
+    qtbot.waitUntil(lambda: w.store.get_session(sid).status == "complete", timeout=TIMEOUT_MS)
+    assert w.store.get_session(sid).calibration_id == cal_id
