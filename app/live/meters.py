@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEasingCurve, QRectF, QSize, Qt, QVariantAnimation
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.review.style import SCORE_COLOURS, SCORE_LABELS, SCORE_NAMES, TEXT_MUTED
@@ -23,14 +23,15 @@ REASON_TEXT = {
     Reason.WARMING_UP: "Measuring…",
 }
 HINTS = {
-    "eye_contact": "Looking at the lens",
-    "posture": "Upright and balanced",
+    "eye_contact": "Goal: looking at the lens",
+    "posture": "Goal: upright and balanced",
     "fidgeting": "Lower is calmer",
 }
 # The bar eases to a new value over this time: scores arrive at 15-30 Hz and a bar that jumps
 # every frame is hard to read; this only animates the drawing, the value shown is the score.
 EASE_MS = 180
 BAR_HEIGHT = 10
+VALUE_POINT_SIZE = 18
 TRACK = QColor("#e5e7eb")
 CARD_STYLE = "QFrame#meterCard { background: #ffffff; border: 1px solid #e5e7eb; border-radius: 10px; }"
 
@@ -93,8 +94,17 @@ class ScoreMeter(QFrame):
         self.title = QLabel(SCORE_LABELS[name])
         self.title.setStyleSheet("font-weight: 600; color: #1f2937; border: none;")
         self.value_label = QLabel(NOT_MEASURABLE)
-        self.value_label.setStyleSheet(f"font-size: 18pt; font-weight: 600; color: {colour}; border: none;")
+        font = QFont(self.value_label.font())
+        font.setPointSizeF(VALUE_POINT_SIZE)
+        font.setWeight(QFont.Weight.DemiBold)
+        self.value_label.setFont(font)
+        self._colours = (f"color: {colour}; border: none;", f"color: {TEXT_MUTED}; border: none;")
+        self._muted_value = None
+        self._set_value_muted(True)
         self.value_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # Room for the widest value up front: a label that grows when "95%" becomes "100%" is
+        # clipped ("00%") until the layout catches up.
+        self.value_label.setMinimumWidth(QFontMetrics(font).horizontalAdvance("100%") + 4)
         self.bar = MeterBar(colour)
         self.caption = QLabel(HINTS[name])
         self.caption.setStyleSheet(f"color: {TEXT_MUTED}; border: none;")
@@ -109,7 +119,13 @@ class ScoreMeter(QFrame):
         lay.addWidget(self.bar)
         lay.addWidget(self.caption)
 
+    def _set_value_muted(self, muted: bool) -> None:
+        if muted != self._muted_value:   # restyling costs a re-polish: only on a change
+            self._muted_value = muted
+            self.value_label.setStyleSheet(self._colours[1 if muted else 0])
+
     def set_score(self, value: float | None, reason: str | None = None) -> None:
+        self._set_value_muted(value is None)
         if value is None:
             self.value_label.setText(NOT_MEASURABLE)
             self.caption.setText(REASON_TEXT.get(reason or "", "Not measurable right now"))
