@@ -146,14 +146,16 @@ class SessionController(QObject):
             video.close()
             if video.error:
                 error = video.error
-        kept = bool(result is not None and result.frames)
         try:
-            if kept:
+            if result is not None and result.frames:
                 recorder.finish(result, status="complete")
             else:
-                recorder.close()
+                recorder.close()   # the analysis failed (or saw no frame): 'interrupted'
         except StoreError as exc:
             error = str(exc)
+        # Whatever reached the store is kept (an analysis that failed mid-session keeps its
+        # frames as an interrupted session); only a session without a single frame goes.
+        kept = bool(result is not None and result.frames) or recorder.frames_written > 0
         if not kept:
             self._discard(sid)
         elif video is not None and video.frames_written == 0:
@@ -174,6 +176,11 @@ class SessionController(QObject):
 
     @Slot(int, bool, str)
     def _on_run_done(self, sid: int, kept: bool, error: str) -> None:
+        if self._active is not None and self._active.session_id == sid:
+            # The run ended without stop(): the analysis failed or the source ended.
+            self._active = None
+            self.running_changed.emit(False)
+            self.recording_changed.emit(False)
         if error:
             self.error_occurred.emit(error)
         if kept:

@@ -282,3 +282,51 @@ def test_shortcuts_settings_and_about(qtbot, make_window, tmp_path):
     assert again.mute_action.isChecked() and not again.overlay_action.isChecked()
     assert not again.record_action.isChecked(), "recording stays off by default"
     again.close()
+
+
+def test_an_inference_failure_mid_session_keeps_what_was_saved(qtbot, make_window, monkeypatch):
+    """Isolates the failure path: the real landmarker is made to fail after the session started."""
+    from vision.landmarker import Landmarker
+    from vision.store import SessionStore, data_dir
+
+    w = make_window(camera_file=str(clip(CAMERA_CLIP)))
+    _wait_ready(qtbot, w)
+    sid = w.live.start_session()
+    _wait_scores(qtbot, w, n=10, session_s=1.2)
+    real = Landmarker.detect
+
+    def failing(self, frame):
+        raise RuntimeError("simulated inference failure")
+
+    monkeypatch.setattr(Landmarker, "detect", failing)
+    with qtbot.waitSignal(w.live.error_occurred, timeout=SAVE_TIMEOUT_MS):
+        pass
+    monkeypatch.setattr(Landmarker, "detect", real)
+    assert "simulated inference failure" in w.live.error_label.text()
+    qtbot.waitUntil(lambda: not w.live.controller.is_running(), timeout=SAVE_TIMEOUT_MS)
+    assert w.live.session.button.text() == "Start session"
+    with SessionStore(data_dir()) as store:
+        info = store.get_session(sid)
+        assert info.status == "interrupted" and store.frame_count(sid) >= 10, "the frames already saved are kept"
+
+
+def test_missing_models_are_one_sentence_in_the_window(qtbot, poise_home, tmp_path, monkeypatch, no_modal_dialogs,
+                                                      no_dangling_threads):
+    from app.main_window import MainWindow
+    from app.settings import Settings
+    from vision.store import SessionStore, data_dir
+
+    empty = tmp_path / "no-models"
+    empty.mkdir()
+    monkeypatch.setenv("POISE_MODEL_DIR", str(empty))
+    store = SessionStore(data_dir())
+    w = MainWindow(store, settings=Settings(QSettings(str(tmp_path / "p.ini"), QSettings.Format.IniFormat)),
+                   camera_file=str(clip(CAMERA_CLIP)), cameras=[])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.live.error_box.isVisibleTo(w.live), timeout=MODELS_TIMEOUT_MS)
+    assert "POISE_MODEL_DIR" in w.live.error_label.text()
+    assert not w.live.session.button.isEnabled(), "no session without models"
+    qtbot.waitUntil(lambda: w.live.video.current_frame() is not None, timeout=5000)   # the mirror still works
+    w.close()
+    store.close()
