@@ -245,6 +245,7 @@ class RecalibrateBanner(QFrame):
             self.hide()
             return
         self.text.setText(verdict.message)
+        self.button.setText("Recalibrate…")   # show_uncalibrated may have changed it
         self.show()
 
     def show_uncalibrated(self) -> None:

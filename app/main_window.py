@@ -6,9 +6,9 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from app.about import AboutDialog
 from app.analyze_dialog import VIDEO_FILTER, AnalyzeVideoDialog
@@ -55,12 +55,9 @@ class MainWindow(QMainWindow):
         column.addWidget(self.practice.banner)
         column.addWidget(self.tabs)
         self.setCentralWidget(central)
-        self.interview_dock = QDockWidget("Mock interview", self)
-        self.interview_dock.setObjectName("interview_dock")
-        self.interview_dock.setWidget(self.practice.interview)
-        self.interview_dock.setAllowedAreas(Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.interview_dock)
-        self.interview_dock.hide()
+        # Mock interview mode: the question sits beside the mirror, on the Practice page only.
+        self.live.add_companion(self.practice.interview)
+        self.interview_button = self.live.add_toggle("Mock interview", "Practise answering interview questions (Ctrl+I)")
         self.figures_label = QLabel()
         self.statusBar().addPermanentWidget(self.figures_label)
         self._build_actions()
@@ -77,6 +74,10 @@ class MainWindow(QMainWindow):
         self.progress.session_activated.connect(self._open_in_review)
         self.practice.error_occurred.connect(self._show_message)
         self.practice.review_requested.connect(self._open_in_review)
+        self.practice.interview_shown.connect(self.interview_action.setChecked)
+        self.practice.interview_shown.connect(self.interview_button.setChecked)
+        self.interview_button.clicked.connect(self.show_interview)
+        self.review.view.export_requested.connect(self.export_report)
         self.reports.error_occurred.connect(self._show_message)
         self.reports.exported.connect(lambda path: self._show_message(f"Report written to {path}."))
         self.tabs.currentChanged.connect(self._on_page_changed)
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         self.live.session.record_box.toggled.connect(self.record_action.setChecked)
         s.addSeparator()
         self.interview_action = self._action(s, "Mock interview", self.show_interview, "Ctrl+I")
+        self.interview_action.setCheckable(True)   # triggered(checked): on/off; shown state follows the panel
         self.calibrate_action = self._action(s, "Calibrate…", self.practice.open_calibration, "Ctrl+K")
         v = mb.addMenu("&View")
         self.overlay_action = self._action(v, "Show overlay", self._on_overlay_toggled, "O", checkable=True)
@@ -190,11 +192,11 @@ class MainWindow(QMainWindow):
             self._analyse.start(path)
         return self._analyse
 
-    def show_interview(self) -> None:
-        """Mock interview mode: the question panel docks beside the mirror."""
-        self.tabs.setCurrentWidget(self.live)
-        self.interview_dock.show()
-        self.interview_dock.raise_()
+    def show_interview(self, on: bool = True) -> None:
+        """Mock interview mode on/off: the question beside the mirror on the Practice page."""
+        if on:
+            self.tabs.setCurrentWidget(self.live)
+        self.practice.show_interview(on)
 
     def export_report(self, fmt: str, path: str | None = None):
         """Export the session shown in review (HTML or PDF); asks for a file name unless given."""
@@ -202,6 +204,7 @@ class MainWindow(QMainWindow):
         if sid is None:
             self._show_message("Open a session in Review first, then export its report.")
             return None
+        self.review.view.flush_notes()
         if path is None:
             suffix = "PDF (*.pdf)" if fmt == "pdf" else "HTML (*.html)"
             path, _ = QFileDialog.getSaveFileName(self, "Export report", f"poise-session-{sid}.{fmt}", suffix)

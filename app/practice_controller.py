@@ -3,7 +3,8 @@
 It connects widgets that already exist (InterviewPanel, CalibrationDialog, RecalibrateBanner,
 SetupWatcher) to the live page and the store; it decides no score. The camera key is the live
 source's name ("camera:0", or "file-camera:<file name>" for a video played as the camera), so
-each camera keeps its own calibration.
+each camera keeps its own calibration. That calibration scores every session on the camera
+(sessions record its id) and the idle mirror too, so the meters agree with what is saved.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from vision.store import StoreError
 from .calibration_dialog import CalibrationDialog, RecalibrateBanner
 from .interview import InterviewPanel
 from .setup_watch import SetupWatcher
+from .workers import LiveRun
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +29,7 @@ class PracticeController(QObject):
     """Owns the interview panel, the recalibrate banner and the calibration dialog."""
 
     review_requested = Signal(int)   # a finished mock interview to open in review
+    interview_shown = Signal(bool)   # mock interview mode on/off (menu and toggle follow it)
     error_occurred = Signal(str)
 
     def __init__(self, store, live, parent: QObject | None = None) -> None:
@@ -40,6 +43,8 @@ class PracticeController(QObject):
         self._interview_session: int | None = None
         self._last_interview: int | None = None
         self._pipeline = None
+        self._hinted: set[str] = set()   # cameras already told they are not calibrated
+        self.interview.hide()
 
         live.calibration_provider = self.current_calibration
         live.source_changed.connect(self._on_source_changed)
@@ -88,9 +93,30 @@ class PracticeController(QObject):
     @Slot(int, dict)
     def _on_calibrated(self, cal_id: int, data: dict) -> None:
         self.banner.hide()
+        self._calibrate_mirror()
         logger.info("calibration %d saved for %s; used from the next session on", cal_id, self.camera_key())
 
+    @Slot()
+    def _calibrate_mirror(self) -> None:
+        """Between sessions, score the mirror against the camera's calibration too."""
+        p = self._live.pipeline()
+        if p is None or self._live.controller.is_running():
+            return
+        calibration, _, _ = self.current_calibration()
+        if calibration is not None:
+            p.begin_run(LiveRun(calibration=calibration))   # the newest queued run wins
+
     # ----- mock interview --------------------------------------------------------------------
+    @Slot(bool)
+    def show_interview(self, on: bool = True) -> None:
+        """Mock interview mode on or off; leaving it ends a running interview (its answers are kept)."""
+        if not on and self.interview.is_running():
+            self.interview.finish()
+        if on and self.interview.isHidden() and not self.interview.is_running() and self.interview.flow is not None:
+            self.interview.reset()   # reopened after a finished interview: back to the set-up page
+        self.interview.setVisible(on)
+        self.interview_shown.emit(on)
+
     @Slot()
     def start_interview(self) -> int | None:
         controller = self._live.controller
@@ -123,6 +149,7 @@ class PracticeController(QObject):
         self._pipeline = p
         if p is not None:
             p.update_ready.connect(self._on_update)
+            p.models_loaded.connect(self._calibrate_mirror)
 
     @Slot(object)
     def _on_update(self, update) -> None:
@@ -134,6 +161,10 @@ class PracticeController(QObject):
     def _on_session_started(self, _sid: int) -> None:
         _, _, data = self.current_calibration()
         self.watcher.restart(data)
+        key = self.camera_key()
+        if data is None and key is not None and key not in self._hinted:
+            self._hinted.add(key)   # once per camera: a hint, not a nag
+            self.banner.show_uncalibrated()
 
     @Slot(bool)
     def _on_running_changed(self, running: bool) -> None:
@@ -141,3 +172,4 @@ class PracticeController(QObject):
             self.watcher.stop()
             if self.interview.is_running():
                 self.interview.finish()  # the session ended some other way
+            self._calibrate_mirror()

@@ -78,6 +78,7 @@ class LivePage(QWidget):
         self.timeline.setFixedHeight(TIMELINE_HEIGHT)
         self.source_label = QLabel()
         self.source_label.setStyleSheet(f"color: {TEXT_MUTED};")
+        self.source_label.setMinimumWidth(1)   # a long file name is clipped rather than widening the window
         self.overlay_button = self._toggle("Overlay", "Show the face and body landmarks (O)")
         self.cues_button = self._toggle("Cues", "Show gentle cues over the video (M mutes them)")
         self.error_label = QLabel()
@@ -87,6 +88,7 @@ class LivePage(QWidget):
         head = QHBoxLayout()
         head.setContentsMargins(0, 0, 0, 0)
         head.addWidget(self.source_label, 1)
+        self._head = head
         head.addWidget(self.overlay_button)
         head.addWidget(self.cues_button)
         left = QVBoxLayout()
@@ -111,6 +113,7 @@ class LivePage(QWidget):
         side_scroll.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }")
         top = QHBoxLayout()
         top.setSpacing(14)
+        self._top = top
         top.addLayout(left, 1)
         top.addWidget(side_scroll)
         live = QWidget()
@@ -166,6 +169,16 @@ class LivePage(QWidget):
         self.overlay_button.setChecked(True)
         self.cues_button.setChecked(True)
         self._show_source(None)
+
+    def add_toggle(self, text: str, tip: str) -> QPushButton:
+        """A toggle styled like Overlay and Cues, placed before them (e.g. Mock interview)."""
+        b = self._toggle(text, tip)
+        self._head.insertWidget(1, b)
+        return b
+
+    def add_companion(self, widget: QWidget) -> None:
+        """A panel beside the mirror, left of it (the mock interview's question); its owner shows it."""
+        self._top.insertWidget(0, widget)
 
     def _toggle(self, text: str, tip: str) -> QPushButton:
         b = QPushButton(text)

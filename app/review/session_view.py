@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QSplitter, QStackedLayout, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QSplitter, QStackedLayout, QTabWidget, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from .events_list import EventsList
 from .notes_editor import NotesEditor
@@ -45,6 +46,7 @@ class SessionView(QWidget):
 
     position_changed = Signal(float)
     error_occurred = Signal(str)
+    export_requested = Signal(str)   # "html" or "pdf": the window asks where and writes the report
 
     def __init__(self, store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +65,14 @@ class SessionView(QWidget):
         self.notes = NotesEditor(store)
         self.questions = QuestionsPanel(store)
         self.timeline = Timeline()
+        self.export_button = QToolButton()
+        self.export_button.setText("Export report…")
+        self.export_button.setToolTip("A report of this session to share: HTML (Ctrl+E) or PDF (Ctrl+Shift+E)")
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        export_menu = QMenu(self.export_button)
+        export_menu.addAction("HTML (opens in any browser)…", lambda: self.export_requested.emit("html"))
+        export_menu.addAction("PDF…", lambda: self.export_requested.emit("pdf"))
+        self.export_button.setMenu(export_menu)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self.questions, "Questions")   # shown for mock interviews only
@@ -80,7 +90,11 @@ class SessionView(QWidget):
         lay = QVBoxLayout(page)
         lay.setContentsMargins(12, 10, 12, 10)
         lay.setSpacing(8)
-        lay.addWidget(self.title)
+        head = QHBoxLayout()
+        head.setContentsMargins(0, 0, 0, 0)
+        head.addWidget(self.title, 1)
+        head.addWidget(self.export_button)
+        lay.addLayout(head)
         lay.addWidget(self.subtitle)
         lay.addWidget(self.summary)
         lay.addWidget(top, 3)
@@ -151,6 +165,11 @@ class SessionView(QWidget):
         self.timeline.set_cursor(t)
         self.player.seek(t)
         self.position_changed.emit(t)
+
+    def flush_notes(self) -> None:
+        """Save notes typed a moment ago now (before an export reads the store)."""
+        self.notes.flush()
+        self.questions.flush()
 
     def shutdown(self) -> None:
         self.notes.flush()
