@@ -1,5 +1,6 @@
 """Screenshots of the real window for the docs: the live mirror (overlay, meters, a cue), the
-no-camera empty state, the Review page of a live session recorded here, and mock interview mode.
+no-camera empty state and the Review page of a live session recorded here (mock interview mode
+and Progress: scripts/screenshots_practice.py).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py
     xvfb-run -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py   # same, real X server
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         live.open_video_as_camera(SHARED / "clips" / LIVE_CLIP)
         wait_until(app, lambda: live.session.button.isEnabled(), what="models")
         live.start_session()
+        w.practice.banner.dismiss.click()   # "Not now" on the one-time "not calibrated" hint
         wait_until(app, lambda: (live.controller.clock() or 0) > 8.5, what="8 s of session")
         wait_until(app, lambda: live.meters.meters["eye_contact"].value_text().endswith("%"), what="a score")
         pause(app, 0.4)
@@ -112,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         live.open_video_as_camera(SHARED / "clips" / CUE_CLIP)
         wait_until(app, lambda: live.session.button.isEnabled(), what="models")
         live.start_session()
+        w.practice.banner.dismiss.click()
         wait_until(app, lambda: live.cue_banner.cue_text() is not None, what="a cue")
         pause(app, 0.4)   # the banner has faded in; he is still looking away
         save(w, args.out / "live_cue.png")
@@ -129,21 +132,6 @@ def main(argv: list[str] | None = None) -> int:
         pause(app, 1.0)
         save(w, args.out / "live_review.png")
 
-        # 5. Mock interview mode: the question docked under the mirror, answer timer running.
-        w.record_action.setChecked(False)
-        live.open_video_as_camera(SHARED / "clips" / LIVE_CLIP)
-        wait_until(app, lambda: live.session.button.isEnabled(), what="models")
-        w.show_interview()
-        panel = w.practice.interview
-        panel.count_spin.setValue(5)
-        panel.thinking_spin.setValue(0)
-        panel._on_start_clicked()
-        wait_until(app, lambda: (live.controller.clock() or 0) > 6.0, what="6 s of interview")
-        pause(app, 0.3)
-        save(w, args.out / "mock_interview.png")
-        panel._on_end_clicked()
-        pause(app, 1.0)
-        live.close_source()
         w.close()
         store.close()
     return 0
