@@ -24,6 +24,10 @@ from vision.sources import list_cameras
 logger = logging.getLogger(__name__)
 
 DEFAULT_SIZE = (1360, 860)
+# The mock interview's question column: a fixed width, so the layout does not jump between
+# short and long questions; 440 px holds the panel's buttons and ~25 characters of 24 pt
+# question per line, and leaves the mirror 540 px at the default window width.
+INTERVIEW_WIDTH = 440
 STATUS_MESSAGE_MS = 6000
 
 
@@ -56,6 +60,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.tabs)
         self.setCentralWidget(central)
         # Mock interview mode: the question sits beside the mirror, on the Practice page only.
+        self.practice.interview.setFixedWidth(INTERVIEW_WIDTH)
         self.live.add_companion(self.practice.interview)
         self.interview_button = self.live.add_toggle("Mock interview", "Practise answering interview questions (Ctrl+I)")
         self.figures_label = QLabel()

@@ -31,7 +31,7 @@ SECONDARY_STYLE = ("QPushButton { background: #ffffff; color: #1f2937; border: 1
                    " border-radius: 6px; padding: 8px 16px; } QPushButton:hover { background: #f3f4f6; }")
 PHASE_TEXT = {
     Phase.THINKING: "Take a moment to think",
-    Phase.ANSWERING: "Answer now — look at the camera",
+    Phase.ANSWERING: "Answer now: look at the lens",
 }
 
 
@@ -138,6 +138,7 @@ class InterviewPanel(QWidget):
         self.tip_label.setTextFormat(Qt.TextFormat.PlainText)
         self.tip_label.setStyleSheet(f"color: {TEXT_MUTED}; font-size: 12pt;")
         self.phase_label = QLabel()
+        self.phase_label.setWordWrap(True)   # a narrow column beside the mirror: wrap, never clip
         self.phase_label.setStyleSheet("font-size: 13pt; font-weight: 600;")
         self.clock_label = QLabel()
         self.clock_label.setStyleSheet("font-size: 30pt; font-weight: 600;")

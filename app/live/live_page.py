@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScroll
                                QWidget)
 
 from app.cues import CueEngine
+from app.elided_label import ElidedLabel
 from app.review.style import TEXT_MUTED
 from app.session_controller import SessionController
 from app.workers import LivePipeline
@@ -76,9 +77,8 @@ class LivePage(QWidget):
         self.session = SessionPanel()
         self.timeline = RollingTimeline()
         self.timeline.setFixedHeight(TIMELINE_HEIGHT)
-        self.source_label = QLabel()
+        self.source_label = ElidedLabel()   # a long file name is shortened rather than widening the window
         self.source_label.setStyleSheet(f"color: {TEXT_MUTED};")
-        self.source_label.setMinimumWidth(1)   # a long file name is clipped rather than widening the window
         self.overlay_button = self._toggle("Overlay", "Show the face and body landmarks (O)")
         self.cues_button = self._toggle("Cues", "Show gentle cues over the video (M mutes them)")
         self.error_label = QLabel()
