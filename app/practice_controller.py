@@ -94,7 +94,7 @@ class PracticeController(QObject):
     def _on_calibrated(self, cal_id: int, data: dict) -> None:
         self.banner.hide()
         self._calibrate_mirror()
-        logger.info("calibration %d saved for %s; used from the next session on", cal_id, self.camera_key())
+        logger.info("calibration %d saved for %s: used by the mirror now and by every next session", cal_id, self.camera_key())
 
     @Slot()
     def _calibrate_mirror(self) -> None:
@@ -116,6 +116,8 @@ class PracticeController(QObject):
             self.interview.reset()   # reopened after a finished interview: back to the set-up page
         self.interview.setVisible(on)
         self.interview_shown.emit(on)
+        if on and not self._live.has_source():
+            self.error_occurred.emit("Open a camera or a video file first: the questions appear beside the mirror.")
 
     @Slot()
     def start_interview(self) -> int | None:
