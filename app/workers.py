@@ -21,13 +21,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from vision.analysis import AnalysisSettings, analyze
 from vision.landmarker import Landmarker
 from vision.models import ModelError, ModelPaths, resolve_models
 from vision.sources import LatestFrameSource, PacedFileSource, SourceError
 from vision.types import CancelToken, Frame, FrameLandmarks, FrameUpdate
+from app.threads import worker_thread
 
 logger = logging.getLogger(__name__)
 
@@ -313,16 +314,11 @@ class LivePipeline(QObject):
             return
         self._running = True
         worker = InferenceWorker(self._capture, self._models, self.settings)
-        thread = QThread()
-        thread.setObjectName("poise-inference")
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
+        thread = worker_thread(worker, "poise-inference")
         worker.models_loaded.connect(self.models_loaded)
         worker.update_ready.connect(self.update_ready)
         worker.run_finished.connect(self.run_finished)
         worker.error_occurred.connect(self.error_occurred)
-        # Direct: quit from the worker's own thread, so stop() can wait() on the GUI thread.
-        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         self._thread, self._worker = thread, worker
         self._capture.queue_run(LiveRun())
         thread.start()

@@ -10,13 +10,14 @@ import logging
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from vision.analysis import AnalysisSettings, analyze, open_video
 from vision.models import ModelError, ModelPaths, resolve_models
 from vision.sources import SourceError
 from vision.store import StoreError, save_result
 from vision.types import CancelToken, Progress
+from app.threads import worker_thread
 
 logger = logging.getLogger(__name__)
 
@@ -124,18 +125,12 @@ class AnalysisRunner(QObject):
         if self._thread is not None:
             return False
         worker = AnalysisWorker(self._store, path, models=self._models, settings=self._settings)
-        thread = QThread()
-        thread.setObjectName("poise-analysis")
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
+        thread = worker_thread(worker, "poise-analysis")
         worker.status_changed.connect(self.status_changed)
         worker.progress.connect(self.progress)
         worker.succeeded.connect(self.succeeded)
         worker.cancelled.connect(self.cancelled)
         worker.failed.connect(self.failed)
-        # Direct: quit from the worker thread itself, so shutdown() can block in wait() on the
-        # GUI thread without the quit request sitting in the GUI thread's queue.
-        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         thread.finished.connect(self._on_thread_finished)
         self._thread, self._worker = thread, worker
         thread.start()

@@ -154,3 +154,13 @@ def no_dangling_threads(qapp):
     assert len(python_threads()) <= len(before) and not extra, f"threads left running: {extra}"
     running = _running_qthreads()
     assert not running, f"QThreads left running: {[t.objectName() or repr(t) for t in running]}"
+
+
+@pytest.fixture
+def store(poise_home):
+    """A real SessionStore in the test's private data directory."""
+    from vision.store import SessionStore, data_dir
+
+    s = SessionStore(data_dir())
+    yield s
+    s.close()

@@ -20,15 +20,6 @@ CANCEL_BOUND_MS = 1500
 
 
 @pytest.fixture
-def store(poise_home):
-    from vision.store import SessionStore, data_dir
-
-    s = SessionStore(data_dir())
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def dialog(qtbot, store, models):
     from app.analyze_dialog import AnalyzeVideoDialog
 

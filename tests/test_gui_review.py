@@ -21,15 +21,6 @@ LOOK_AWAY = "proctoringai__center_left_center.mp4"  # eyes away ~6-11 s: one loo
 
 
 @pytest.fixture
-def store(poise_home):
-    from vision.store import SessionStore, data_dir
-
-    s = SessionStore(data_dir())
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def noface_session(store, analysed_clip):
     from vision.store import save_result
 
