@@ -19,13 +19,15 @@ the usual estimate of the cost without outside load. Stages (docs/benchmark.md h
   3 default  analyze(open_video(path)) at the default settings, as a multiple of real time.
   4 size     the 1920x1080 clip at working long side 640, 960 and full size: speed, and how
              much the scores move against full size.
-  5 profile  wall and CPU time per stage and thread of the full pipeline, and what-ifs
-             prototyped here (vision/ is not changed) to price the fixes.
+  5 profile  wall and CPU time per stage and thread of the full pipeline, and what each of its
+             speed choices is worth: the pipeline with that choice undone (look-ahead, decode
+             threads, decode niceness; patched for the run, vision/ is not changed).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -50,6 +52,7 @@ import numpy as np  # noqa: E402
 from mediapipe.tasks.python import BaseOptions, vision as mpv  # noqa: E402
 
 import vision.analysis as va  # noqa: E402
+import vision.sources as vs  # noqa: E402
 from vision.analysis import AnalysisSettings, analyze, open_video  # noqa: E402
 from vision.landmarker import MAX_FACES, WORKING_LONG_SIDE, Landmarker, native_stderr_silenced  # noqa: E402
 from vision.models import ModelError, resolve_models  # noqa: E402
@@ -62,8 +65,8 @@ VIDEO_SUFFIXES = {".mp4", ".mov", ".mpg", ".avi", ".mkv"}
 LARGE_CLIP = "video4j__pexels-kindel-media-8164110.mp4"
 # Looped for the memory run: a 1080x720, 30 fps webcam-like clip with a face in every frame.
 MEMORY_CLIP = "tfjsmodels__facemesh_demo_input.mp4"
-# Profiled: one clip that gets resized (1080x720 -> 960x640) and one that does not (640x360).
-PROFILE_CLIPS = (MEMORY_CLIP, "mediapipe__selfie_segmentation_web.mp4")
+# Profiled: the two HD clips (resized 2x and 0.89x, the hardest for full/bare) and one that is not resized (640x360).
+PROFILE_CLIPS = (LARGE_CLIP, MEMORY_CLIP, "mediapipe__selfie_segmentation_web.mp4")
 # Targets from issue 2 ("Speed").
 TARGET_RATIO = 0.9
 TARGET_REALTIME = 2.0
@@ -474,17 +477,17 @@ def stage_size(models, quick: bool, repeat: int) -> dict:
 # -- 5. where the time goes, and what would help ----------------------------------------
 DECODE_READ = "decode thread: read (+ grab)"
 FACE = "face thread: face.detect_for_video"
+POSE = "pose thread: pose.detect_for_video"
 WAIT_FRAME = "main: wait for decoded frame"
 PREPARE = "main: prepare (resize, BGR->RGB, mp.Image)"
-POSE = "main: pose.detect_for_video"
-WAIT_FACE = "main: wait for face thread"
+COLLECT = "main: Landmarker._collect"
+WAIT_MODELS = "main: wait for the models"
 TO_LANDMARKS = "main: _to_landmarks"
 SCORE = "main: Scorer.score"
 EVENTS = "main: EventTracker.update"
 REST = "main: rest of the loop"
 TOTAL = "main: total"
-DETECT = "main: Landmarker._detect"
-PROFILE_ROWS = (WAIT_FRAME, PREPARE, POSE, WAIT_FACE, TO_LANDMARKS, SCORE, EVENTS, REST, TOTAL, FACE, DECODE_READ)
+PROFILE_ROWS = (WAIT_FRAME, PREPARE, WAIT_MODELS, TO_LANDMARKS, SCORE, EVENTS, REST, TOTAL, POSE, FACE, DECODE_READ)
 
 
 class StageClock:
@@ -543,7 +546,7 @@ def profile_run(models, path: Path, limit: int | None) -> dict:
         lm._pose = TimedTask(lm._pose, clock, POSE)
         lm.prepare = clock.timed(PREPARE, lm.prepare)
         lm._to_landmarks = clock.timed(TO_LANDMARKS, lm._to_landmarks)
-        lm._detect = clock.timed(DETECT, lm._detect)
+        lm._collect = clock.timed(COLLECT, lm._collect)
         src.clock = clock
 
     prefetched = va._prefetched
@@ -553,39 +556,65 @@ def profile_run(models, path: Path, limit: int | None) -> dict:
         timing, _, _, _ = full_run(models, path, AnalysisSettings(analysis_fps=0), limit, instrument)
     wall, cpu = clock.wall, clock.cpu
     for d, total in ((wall, timing.wall_s), (cpu, None)):
-        d[WAIT_FACE] = d[DETECT] - d[PREPARE] - d[POSE] - d[TO_LANDMARKS]
+        d[WAIT_MODELS] = d.pop(COLLECT) - d[TO_LANDMARKS]
         if total is not None:
             d[TOTAL] = total
-            d[REST] = total - sum(d[k] for k in (WAIT_FRAME, DETECT, SCORE, EVENTS))
+            d[REST] = total - sum(d[k] for k in (WAIT_FRAME, PREPARE, WAIT_MODELS, TO_LANDMARKS, SCORE, EVENTS))
     n = timing.frames
     return {"clip": path.name, "frames": n, "fps": timing.fps, "process_cpu_ms": timing.cpu_ms,
             "wall_ms": {k: 1000.0 * wall[k] / n for k in PROFILE_ROWS},
             "cpu_ms": {k: 1000.0 * cpu[k] / n for k in PROFILE_ROWS if k in cpu}}
 
 
-def prepare_in_decode_thread(mild: int):
-    """What-if: the decode thread resizes and converts (overlapping inference); the
-    inference thread only wraps the ready RGB array in an mp.Image."""
-    def tweak(lm: Landmarker, src: ProxySource) -> None:
-        side = lm.working_long_side
-        src.transform = lambda f: Frame(f.index, f.timestamp_ms, prepare_rgb(f.image, side, mild), f.captured_at)
-        lm.prepare = to_mp_image
-    return tweak
+def bare_one_ahead_run(models, rgb_frames: list[np.ndarray], fps: float) -> tuple[Timing]:
+    """Bare MediaPipe arranged like Landmarker.detect_stream: both models in worker threads,
+    frame n+1 submitted before frame n is collected. Checks that the plain bare arrangement
+    is not a handicap, i.e. that the look-ahead helps by hiding our work, not the models'."""
+    face, pose = create_landmarkers(models)
+    face_pool, pose_pool = ThreadPoolExecutor(max_workers=1), ThreadPoolExecutor(max_workers=1)
+    try:
+        with native_stderr_silenced():
+            with Stopwatch() as sw:
+                in_flight = None
+                for i, rgb in enumerate(rgb_frames):
+                    image = to_mp_image(rgb)
+                    ts = int(round(i * 1000.0 / fps))
+                    submitted = (face_pool.submit(face.detect_for_video, image, ts),
+                                 pose_pool.submit(pose.detect_for_video, image, ts))
+                    if in_flight is not None:
+                        in_flight[0].result(), in_flight[1].result()
+                    in_flight = submitted
+                if in_flight is not None:
+                    in_flight[0].result(), in_flight[1].result()
+    finally:
+        face_pool.shutdown()
+        pose_pool.shutdown()
+        with native_stderr_silenced():
+            face.close()
+            pose.close()
+    return (Timing(len(rgb_frames), sw.wall_s, sw.cpu_s),)
 
 
-def linear_resize(lm: Landmarker, src: ProxySource) -> None:
-    """What-if: INTER_LINEAR instead of INTER_AREA for downscales by less than 2x."""
-    side = lm.working_long_side
-    lm.prepare = lambda image: to_mp_image(prepare_rgb(image, side, cv2.INTER_LINEAR))
+def frame_by_frame(lm: Landmarker, src: ProxySource):
+    """What-if: no look-ahead; each frame is detected and waited for before scoring."""
+    lm.detect_stream = lambda frames: ((f, lm.detect(f)) for f in frames)
 
 
-# name: (tweak, only differs from "as is" when the clip is resized)
+# What-ifs: the pipeline with one of its choices undone (module constants patched for the run).
 WHAT_IFS = {
-    "as is": (None, False),
-    "prepare in decode thread": (prepare_in_decode_thread(cv2.INTER_AREA), False),
-    "linear resize (<2x)": (linear_resize, True),
-    "both": (prepare_in_decode_thread(cv2.INTER_LINEAR), True),
+    "as shipped": (None, {}),
+    "no look-ahead (detect, wait, score)": (frame_by_frame, {}),
+    "FFmpeg's default decode threads": (None, {(vs, "DECODE_THREADS"): 0}),
+    "decode thread not niced": (None, {(va, "DECODE_NICENESS"): 0}),
 }
+
+
+def what_if_run(models, path: Path, settings: AnalysisSettings, limit: int | None, name: str):
+    tweak, constants = WHAT_IFS[name]
+    with contextlib.ExitStack() as stack:
+        for (module, attr), value in constants.items():
+            stack.enter_context(mock.patch.object(module, attr, value))
+        return full_run(models, path, settings, limit, tweak)
 
 
 def stage_profile(models, quick: bool, repeat: int) -> dict:
@@ -595,18 +624,23 @@ def stage_profile(models, quick: bool, repeat: int) -> dict:
     for path in (CLIPS_DIR / name for name in PROFILE_CLIPS):
         profiles.append(profile_run(models, path, limit))
         decoded = decode_working(path, WORKING_LONG_SIDE, limit)
-        names = [k for k, (_, needs_resize) in WHAT_IFS.items() if decoded.resized or not needs_resize]
-        runs: dict = {k: [] for k in ["bare", *names]}
+        runs: dict = {k: [] for k in ["bare", "bare, one frame ahead", *WHAT_IFS]}
         for rep in range(repeat):
             for name in runs if rep % 2 == 0 else list(runs)[::-1]:
                 if name == "bare":
                     runs[name].append(bare_run(models, decoded.frames, decoded.fps))
+                elif name == "bare, one frame ahead":
+                    runs[name].append(bare_one_ahead_run(models, decoded.frames, decoded.fps))
                 else:
-                    runs[name].append(full_run(models, path, settings, limit, WHAT_IFS[name][0]))
+                    runs[name].append(what_if_run(models, path, settings, limit, name))
         del decoded
         (bare,), _ = fastest(runs.pop("bare"))
-        reference = runs["as is"][0][2]
-        row = {"clip": path.name, "bare_fps": bare.fps, "variants": {}}
+        (bare_ahead,), bare_ahead_spread = fastest(runs.pop("bare, one frame ahead"))
+        reference = runs["as shipped"][0][2]
+        row = {"clip": path.name, "bare_fps": bare.fps, "bare_cpu_ms": bare.cpu_ms,
+               "bare_one_ahead": {"fps": bare_ahead.fps, "ratio": bare_ahead.fps / bare.fps,
+                                  "cpu_ms": bare_ahead.cpu_ms, "spread": bare_ahead_spread},
+               "variants": {}}
         for name, variant_runs in runs.items():
             (timing, _, result, _), spread = fastest(variant_runs)
             diff = score_difference(reference, result)
@@ -720,15 +754,18 @@ def print_report(fig: dict) -> None:
                    for r in p["profiles"]] for k in PROFILE_ROWS]
     rows.append(["(f/s while instrumented; process CPU ms/f)"] + [f"{r['fps']:.1f}; {r['process_cpu_ms']:.1f}" for r in p["profiles"]])
     table(head, rows)
-    print("\n5b. What-ifs, prototyped in this script (vision/ unchanged): f/s, ratio to bare MediaPipe on the same frames")
+    print("\n5b. What each choice is worth: the full pipeline with one choice undone (constants patched for the run), "
+          "every frame; f/s and ratio to bare MediaPipe on the same frames")
     rows = []
     for r in p["what_ifs"]:
-        rows.append([r["clip"], "bare MediaPipe", f1(r["bare_fps"]), "1.000", "", "", ""])
+        rows.append([r["clip"], "bare MediaPipe", f1(r["bare_fps"]), "1.000", f1(r["bare_cpu_ms"]), "", ""])
+        b1 = r["bare_one_ahead"]
+        rows.append(["", "bare, one frame ahead", f1(b1["fps"]), f3(b1["ratio"]), f1(b1["cpu_ms"]), pct(b1["spread"]), ""])
         for name, v in r["variants"].items():
             same = "identical" if v["same_scores"] else f"{f3(v['eye_mean_abs_diff'])} / {f3(v['posture_mean_abs_diff'])}"
             rows.append(["", name, f1(v["fps"]), f3(v["ratio"]), f1(v["cpu_ms"]), pct(v["spread"]), same])
-    table([("clip", -40), ("variant", -26), ("f/s", 6), ("/bare", 6), ("CPU ms/f", 8), ("noise", 5),
-           ("scores vs as is: |d eye| / |d posture|", 38)], rows)
+    table([("clip", -40), ("variant", -36), ("f/s", 6), ("/bare", 6), ("CPU ms/f", 8), ("noise", 5),
+           ("scores vs as shipped: |d eye| / |d posture|", 43)], rows)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,13 +1,17 @@
 """The one analysis function: callbacks, cancellation, one model load, live hand-over."""
 
+import os
+import sys
 import threading
 import time
 
+import cv2
+
 from conftest import clip
-from vision.analysis import AnalysisSettings, analyze, open_video
+from vision.analysis import DECODE_NICENESS, AnalysisSettings, analyze, open_video
 from vision.landmarker import Landmarker
-from vision.sources import LatestFrameSource, PacedFileSource
-from vision.types import CancelToken
+from vision.sources import DECODE_THREADS, FrameListSource, LatestFrameSource, PacedFileSource, read_frames
+from vision.types import CancelToken, Frame
 
 
 def test_callbacks_and_cancel(models):
@@ -56,3 +60,88 @@ def test_live_mode_paced_file_through_the_one_slot_queue(models):
     assert live.offered == 72 and len(r.frames) + live.dropped >= live.offered - 1
     assert len(r.frames) >= 20
     assert sorted(latencies)[len(latencies) // 2] < 0.25
+
+
+class _AsCamera:
+    """A file source presented as live, so analyze() detects frame by frame (no look-ahead)."""
+
+    is_live = True
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.name, self.fps, self.frame_count, self.stride = inner.name, inner.fps, inner.frame_count, inner.stride
+
+    def __iter__(self):
+        return iter(self.inner)
+
+
+def test_one_frame_ahead_gives_the_scores_of_frame_by_frame_detection(models):
+    """Files are detected one frame ahead (Landmarker.detect_stream); the scores must be
+    exactly those of detecting each frame and waiting, as live mode does."""
+    name = "proctoringai__center_left_center.mp4"
+    with open_video(clip(name), AnalysisSettings(analysis_fps=8)) as src:
+        ahead = analyze(src, models=models)
+    with open_video(clip(name), AnalysisSettings(analysis_fps=8)) as src:
+        one_by_one = analyze(_AsCamera(src), models=models)
+    assert len(ahead.frames) == len(one_by_one.frames) > 40
+    assert ahead.frames == one_by_one.frames
+    assert ahead.events == one_by_one.events
+
+
+def test_detect_stream_submits_the_next_frame_before_returning_this_one(models):
+    frames = list(FrameListSource(read_frames(clip("pyfeat__single_face.mp4"), limit=6)[0], 30.0))
+    log = []
+    with Landmarker(models) as lm:
+        submit = lm._submit
+        lm._submit = lambda frame: (log.append(("submitted", frame.index)), submit(frame))[1]
+        for frame, landmarks in lm.detect_stream(frames):
+            assert landmarks.index == frame.index and landmarks.face is not None
+            log.append(("returned", frame.index))
+    # Frame 0 warms the models up on its own; from then on frame n+1 is on the models
+    # while the caller has frame n.
+    assert log[:3] == [("submitted", 0), ("returned", 0), ("submitted", 1)]
+    for n in range(1, 5):
+        assert log.index(("submitted", n + 1)) < log.index(("returned", n))
+    assert log[-1] == ("returned", 5)
+
+
+def test_a_caller_that_stops_early_leaves_nothing_on_the_models(models):
+    frames = list(FrameListSource(read_frames(clip("pyfeat__single_face.mp4"), limit=5)[0], 30.0))
+    with Landmarker(models) as lm:
+        stream = lm.detect_stream(frames)
+        next(stream), next(stream)
+        stream.close()  # frame 2 was on the models
+        # The landmarker is still usable, with timestamps after the abandoned frame.
+        assert lm.detect(Frame(10, 1000, frames[0].image)).face is not None
+
+
+class _NicenessProbe:
+    """A file-like source that records the niceness of the thread iterating it."""
+
+    is_live = False
+    stride = 1
+
+    def __init__(self, inner) -> None:
+        self.inner, self.name, self.fps, self.frame_count = inner, inner.name, inner.fps, inner.frame_count
+        self.seen: set[int] = set()
+
+    def __iter__(self):
+        for frame in self.inner:
+            self.seen.add(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+            yield frame
+
+
+def test_files_are_decoded_on_a_nicer_thread_on_linux(models):
+    base = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    images, fps = read_frames(clip("pyfeat__single_face.mp4"), limit=4)
+    probe = _NicenessProbe(FrameListSource(images, fps))
+    analyze(probe, models=models)
+    expected = min(19, base + DECODE_NICENESS) if sys.platform.startswith("linux") else base
+    assert probe.seen == {expected}
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == base  # the caller is untouched
+
+
+def test_file_decoding_uses_the_documented_ffmpeg_threads():
+    with open_video(clip("pyfeat__single_face.mp4")) as src:
+        assert src._cap.getBackendName() == "FFMPEG"
+        assert src._cap.get(cv2.CAP_PROP_N_THREADS) == DECODE_THREADS

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import sys
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -31,6 +32,10 @@ logger = logging.getLogger(__name__)
 DEFAULT_ANALYSIS_FPS = 15.0
 # Decoded frames waiting for inference in file mode (decode overlaps inference; no drops).
 PREFETCH_FRAMES = 4
+# The decode thread runs this much nicer than the analysis (Linux only). With the queue
+# above full it has seconds of slack, so it should take the CPU MediaPipe leaves idle
+# rather than slow the models down on a 2-core machine (docs/benchmark.md, "decode niceness").
+DECODE_NICENESS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +124,13 @@ def analyze(
     total_analysed = None if total is None else (total + stride - 1) // stride
     last_progress = 0.0
     last_t = 0.0
+    frames_in = _prefetched(source, cancel)
+    # Files keep the models one frame ahead of scoring; a camera frame is scored at once.
+    detections = ((f, lm.detect(f)) for f in frames_in) if source.is_live else lm.detect_stream(frames_in)
     try:
-        for frame in _prefetched(source, cancel):
-            landmarks = lm.detect(frame)
+        for frame, landmarks in detections:
+            if cancel.cancelled:  # the frame already on the models when cancel came is dropped
+                break
             scores = scorer.score(landmarks)
             events = tracker.update(scores)
             frames.append(scores)
@@ -133,6 +142,8 @@ def analyze(
                 last_progress = now
                 on_progress(Progress(len(frames), total_analysed, last_t))
     finally:
+        detections.close()  # waits for a frame still on the models
+        frames_in.close()   # stops the decode thread
         if own_landmarker:
             lm.close()
     duration = last_t + (stride / source.fps if frames else 0.0)
@@ -183,6 +194,7 @@ def _prefetched(source: FrameSource, cancel: CancelToken) -> Iterator[Frame]:
         return False
 
     def decode() -> None:
+        _lower_this_threads_priority(DECODE_NICENESS)
         try:
             for frame in source:
                 if cancel.cancelled or not put(frame):
@@ -205,3 +217,19 @@ def _prefetched(source: FrameSource, cancel: CancelToken) -> Iterator[Frame]:
         thread.join(timeout=5.0)
     if errors:
         raise errors[0]
+
+
+def _lower_this_threads_priority(niceness: int) -> None:
+    """Make the calling thread ``niceness`` steps nicer, where that is per thread (Linux).
+
+    On Linux, setpriority() on a thread id affects that thread only; elsewhere the same call
+    would renice the whole process (or another one), so it is not made. Best effort: a
+    refusal only costs speed.
+    """
+    if niceness <= 0 or not sys.platform.startswith("linux"):
+        return
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + niceness))
+    except OSError as exc:
+        logger.debug("could not lower the decode thread's priority: %s", exc)

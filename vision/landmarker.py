@@ -6,7 +6,10 @@ import contextlib
 import logging
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Iterable, Iterator
 
 import cv2
 import mediapipe as mp
@@ -25,6 +28,8 @@ logger = logging.getLogger(__name__)
 # scores differ from full size by 0.04 (eye contact) / 0.02 (posture) per frame, with no frame
 # crossing the 0.5 eye-contact line; 640 is no faster and slightly further off.
 WORKING_LONG_SIDE = 960
+# Files: frames on the models while the caller scores an earlier one (Landmarker.detect_stream).
+LOOKAHEAD = 1
 # Up to this many faces are looked for, so a second person can be told apart from the user.
 MAX_FACES = 2
 # A second face this much smaller (area ratio) than the largest is a bystander, not ambiguity.
@@ -34,11 +39,23 @@ BYSTANDER_AREA_RATIO = 0.5
 CONTINUITY_MAX_JUMP = 0.15
 
 
+@dataclass(slots=True)
+class _InFlight:
+    """One frame on the models: its prepared image and the two detections' futures."""
+
+    frame: Frame
+    image: mp.Image
+    face: Future
+    pose: Future
+
+
 class Landmarker:
     """Owns one FaceLandmarker and one PoseLandmarker for one analysis (never per frame).
 
-    Face and pose run concurrently (MediaPipe releases the GIL), which the models README
-    measured at ~43 vs ~33 frames/s on two cores. Use as a context manager.
+    Face and pose run concurrently, each in its own worker thread (MediaPipe releases the
+    GIL), which the models README measured at ~43 vs ~33 frames/s on two cores. Use as a
+    context manager. :meth:`detect` is one frame in, its landmarks out (live mode);
+    :meth:`detect_stream` keeps the models one frame ahead of the caller (files).
     """
 
     def __init__(self, models: ModelPaths | None = None, *, working_long_side: int = WORKING_LONG_SIDE) -> None:
@@ -46,7 +63,8 @@ class Landmarker:
         self.working_long_side = working_long_side
         with native_stderr_silenced():
             self._create(models)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="poise-face")
+        self._face_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="poise-face")
+        self._pose_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="poise-pose")
         self._last_ts = -1
         self._last_face_centre: np.ndarray | None = None
         self._warm = False
@@ -71,7 +89,8 @@ class Landmarker:
 
     # -- lifecycle -------------------------------------------------------------------
     def close(self) -> None:
-        self._pool.shutdown(wait=True)
+        self._face_pool.shutdown(wait=True)
+        self._pose_pool.shutdown(wait=True)
         with native_stderr_silenced():
             self._face.close()
             self._pose.close()
@@ -96,21 +115,52 @@ class Landmarker:
         return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
 
     def detect(self, frame: Frame) -> FrameLandmarks:
+        """Landmarks of one frame, waiting for both models (the lowest latency: live mode)."""
         if not self._warm:  # the first inference logs native warnings once
             self._warm = True
             with native_stderr_silenced():
-                return self._detect(frame)
-        return self._detect(frame)
+                return self._collect(self._submit(frame))
+        return self._collect(self._submit(frame))
 
-    def _detect(self, frame: Frame) -> FrameLandmarks:
-        mp_image = self.prepare(frame.image)
+    def detect_stream(self, frames: Iterable[Frame]) -> Iterator[tuple[Frame, FrameLandmarks]]:
+        """Landmarks of every frame, in order, with the models kept LOOKAHEAD frames ahead.
+
+        Frame n+1 goes to the models before frame n's landmarks are handed back, so what
+        the caller does with them (scoring, events, saving, the next frame's resize)
+        overlaps inference instead of adding to it (docs/benchmark.md, "look-ahead").
+        The results are exactly those of calling :meth:`detect` per frame. For files
+        only: with a camera, frame n would wait for frame n+1 to be captured, a whole
+        frame of extra latency.
+        """
+        in_flight: deque[_InFlight] = deque()
+        try:
+            for frame in frames:
+                if not self._warm:
+                    yield frame, self.detect(frame)
+                    continue
+                in_flight.append(self._submit(frame))
+                if len(in_flight) > LOOKAHEAD:
+                    done = in_flight.popleft()
+                    yield done.frame, self._collect(done)
+            while in_flight:
+                done = in_flight.popleft()
+                yield done.frame, self._collect(done)
+        finally:
+            for job in in_flight:  # the caller stopped early: let the models finish
+                job.face.exception()
+                job.pose.exception()
+
+    def _submit(self, frame: Frame) -> _InFlight:
+        image = self.prepare(frame.image)
         # VIDEO mode needs strictly increasing timestamps, even if a source repeats one.
         ts = max(frame.timestamp_ms, self._last_ts + 1)
         self._last_ts = ts
-        face_future = self._pool.submit(self._face.detect_for_video, mp_image, ts)
-        pose_result = self._pose.detect_for_video(mp_image, ts)
-        face_result = face_future.result()
-        return self._to_landmarks(frame, mp_image.width, mp_image.height, face_result, pose_result)
+        return _InFlight(frame, image,
+                         self._face_pool.submit(self._face.detect_for_video, image, ts),
+                         self._pose_pool.submit(self._pose.detect_for_video, image, ts))
+
+    def _collect(self, job: _InFlight) -> FrameLandmarks:
+        return self._to_landmarks(job.frame, job.image.width, job.image.height, job.face.result(), job.pose.result())
 
     def _to_landmarks(self, frame: Frame, width: int, height: int, face_result, pose_result) -> FrameLandmarks:
         faces = [np.array([(p.x, p.y, p.z) for p in lm], dtype=np.float32) for lm in face_result.face_landmarks]
