@@ -1,16 +1,12 @@
 """The one analysis function: callbacks, cancellation, one model load, live hand-over."""
 
-import os
-import sys
 import threading
 import time
 
-import cv2
-
 from conftest import clip
-from vision.analysis import DECODE_NICENESS, AnalysisSettings, analyze, open_video
+from vision.analysis import AnalysisSettings, analyze, open_video
 from vision.landmarker import Landmarker
-from vision.sources import DECODE_THREADS, FrameListSource, LatestFrameSource, PacedFileSource, read_frames
+from vision.sources import FrameListSource, LatestFrameSource, PacedFileSource, read_frames
 from vision.types import CancelToken, Frame
 
 
@@ -114,34 +110,3 @@ def test_a_caller_that_stops_early_leaves_nothing_on_the_models(models):
         # The landmarker is still usable, with timestamps after the abandoned frame.
         assert lm.detect(Frame(10, 1000, frames[0].image)).face is not None
 
-
-class _NicenessProbe:
-    """A file-like source that records the niceness of the thread iterating it."""
-
-    is_live = False
-    stride = 1
-
-    def __init__(self, inner) -> None:
-        self.inner, self.name, self.fps, self.frame_count = inner, inner.name, inner.fps, inner.frame_count
-        self.seen: set[int] = set()
-
-    def __iter__(self):
-        for frame in self.inner:
-            self.seen.add(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
-            yield frame
-
-
-def test_files_are_decoded_on_a_nicer_thread_on_linux(models):
-    base = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    images, fps = read_frames(clip("pyfeat__single_face.mp4"), limit=4)
-    probe = _NicenessProbe(FrameListSource(images, fps))
-    analyze(probe, models=models)
-    expected = min(19, base + DECODE_NICENESS) if sys.platform.startswith("linux") else base
-    assert probe.seen == {expected}
-    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == base  # the caller is untouched
-
-
-def test_file_decoding_uses_the_documented_ffmpeg_threads():
-    with open_video(clip("pyfeat__single_face.mp4")) as src:
-        assert src._cap.getBackendName() == "FFMPEG"
-        assert src._cap.get(cv2.CAP_PROP_N_THREADS) == DECODE_THREADS

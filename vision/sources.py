@@ -16,11 +16,6 @@ from .types import Frame
 
 logger = logging.getLogger(__name__)
 
-# FFmpeg decodes a file in this many threads (0 = its default, one per core). One thread
-# costs the least CPU per frame (frame threading adds hand-over work: 1080p H.264 6.5 vs
-# 7.6 ms CPU per frame here), and analysis is CPU-bound on two cores, so a single decode
-# thread beside the two models is fastest overall (docs/benchmark.md, "decode threads").
-DECODE_THREADS = 1
 # A file is called truncated when fewer than this share of its advertised frames decode.
 # Containers' frame counts are estimates (seen off by a frame or two on the shared clips).
 TRUNCATION_SHARE = 0.9
@@ -54,16 +49,6 @@ def probe_video(path: str | os.PathLike) -> None:
         raise SourceError(f"{p} cannot be read (permission denied).")
 
 
-def _open_capture(path: Path) -> cv2.VideoCapture:
-    """Open ``path`` with FFmpeg and DECODE_THREADS; any other backend OpenCV has otherwise."""
-    if DECODE_THREADS > 0:
-        cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG, [cv2.CAP_PROP_N_THREADS, DECODE_THREADS])
-        if cap.isOpened():
-            return cap
-        cap.release()
-    return cv2.VideoCapture(str(path))
-
-
 class VideoFileSource:
     """Decode a video file with OpenCV (rotation metadata applied), every ``stride``-th frame.
 
@@ -78,7 +63,7 @@ class VideoFileSource:
         self.path = Path(path)
         self.name = str(self.path)
         self.stride = max(1, int(stride))
-        self._cap = _open_capture(self.path)
+        self._cap = cv2.VideoCapture(str(self.path))
         if not self._cap.isOpened():
             self._cap.release()
             raise SourceError(f"{self.path} could not be opened as a video (is it a video file?).")
