@@ -20,18 +20,21 @@ the usual estimate of the cost without outside load. Stages (docs/benchmark.md h
              against bare MediaPipe on the frames those settings analyse.
   4 size     the 1920x1080 clip at working long side 640, 960 and full size: speed, and how
              much the scores move against full size.
-  5 profile  wall and CPU time per stage and thread of the full pipeline; what the look-ahead
-             is worth (the pipeline without it), and two ideas tried and not adopted (one
-             decode thread, a niced decode thread), prototyped here: vision/ is not changed.
+  5 profile  wall and CPU time per stage and thread of the full pipeline, and what each speed
+             choice is worth: the pipeline with the look-ahead, or the single niced decode
+             thread, undone (prototyped here: vision/ is not changed). ``--decode-ab N`` runs
+             only the decode comparison, N alternating repetitions, medians.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import resource
+import statistics
 import sys
 import threading
 import time
@@ -203,13 +206,12 @@ def decode_working(path: Path, long_side: int, limit: int | None = None, stride:
 
 class ProxySource:
     """A file source seen through a lens: only the first ``limit`` frames (--quick), each
-    frame passed through ``transform``, reads timed into ``clock``, ``on_start`` called
-    first. All of it runs where the source is iterated, i.e. in analyze()'s decode thread."""
+    frame passed through ``transform``, reads timed into ``clock``. All of it runs where the
+    source is iterated, i.e. in analyze()'s decode thread."""
 
     def __init__(self, inner, limit: int | None = None) -> None:
         self.inner, self.limit = inner, limit
         self.transform = None
-        self.on_start = None
         self.clock: StageClock | None = None
         self.name, self.fps, self.stride, self.is_live = inner.name, inner.fps, inner.stride, False
         count = inner.frame_count
@@ -217,8 +219,6 @@ class ProxySource:
         self.warnings: list[str] = []
 
     def __iter__(self):
-        if self.on_start is not None:
-            self.on_start()
         frames = iter(self.inner) if self.clock is None else self.clock.timed_iter(DECODE_READ, self.inner)
         for n, frame in enumerate(frames):
             if self.limit is not None and n >= self.limit:
@@ -617,37 +617,61 @@ def frame_by_frame(lm: Landmarker, src: ProxySource):
     lm.detect_stream = lambda frames: ((f, lm.detect(f)) for f in frames)
 
 
-def one_decode_thread(lm: Landmarker, src: ProxySource) -> None:
-    """Tried, not adopted: FFmpeg decodes on one thread instead of one per core (less CPU
-    per frame when decoding alone: 1080p H.264 6.5 vs 7.6 ms)."""
+def ffmpeg_decode_threads(lm: Landmarker, src: ProxySource) -> None:
+    """Undo one choice: FFmpeg decodes on its default threads (one per core, created when the
+    file is opened, so not niced) instead of on the decode thread alone."""
     inner = src.inner
-    cap = cv2.VideoCapture(str(inner.path), cv2.CAP_FFMPEG, [cv2.CAP_PROP_N_THREADS, 1])
+    cap = cv2.VideoCapture(str(inner.path))
     ok, first = cap.read()
-    assert ok and cap.get(cv2.CAP_PROP_N_THREADS) == 1
+    assert ok and cap.get(cv2.CAP_PROP_N_THREADS) != 1 or os.cpu_count() == 1
     inner.close()
     inner._cap, inner._first = cap, first
 
 
-def niced_decode_thread(lm: Landmarker, src: ProxySource) -> None:
-    """Tried, not adopted: the decode thread 10 steps nicer than the rest (Linux: setpriority
-    on a thread id affects that thread only), so that it yields the CPU to the models."""
-    def renice() -> None:
-        tid = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + 10)
-    src.on_start = renice
-
-
-# The pipeline as shipped, with its look-ahead undone, and ideas tried and not adopted.
+NOT_NICED = {(va, "DECODE_NICENESS"): 0}
+# name: (tweak of the landmarker and source, module constants patched for the run)
 WHAT_IFS = {
-    "as shipped": None,
-    "no look-ahead (detect, wait, score)": frame_by_frame,
-    "tried: one FFmpeg decode thread": one_decode_thread,
-    "tried: decode thread niced +10": niced_decode_thread,
+    "as shipped": (None, {}),
+    "no look-ahead (detect, wait, score)": (frame_by_frame, {}),
+    "decode: FFmpeg's threads, not niced": (ffmpeg_decode_threads, NOT_NICED),
+    "decode: one thread, not niced": (None, NOT_NICED),
+    "decode: FFmpeg's threads, niced": (ffmpeg_decode_threads, {}),
 }
+DECODE_AB = ("as shipped", "decode: FFmpeg's threads, not niced", "decode: one thread, not niced",
+             "decode: FFmpeg's threads, niced")
 
 
 def what_if_run(models, path: Path, settings: AnalysisSettings, limit: int | None, name: str):
-    return full_run(models, path, settings, limit, WHAT_IFS[name])
+    tweak, constants = WHAT_IFS[name]
+    with contextlib.ExitStack() as stack:
+        for (module, attr), value in constants.items():
+            stack.enter_context(mock.patch.object(module, attr, value))
+        return full_run(models, path, settings, limit, tweak)
+
+
+def decode_ab(models, repeats: int) -> None:
+    """--decode-ab N: the decode choices against each other on the HD clips, N alternating
+    repetitions each, every frame and at default settings; medians (this is noisier than
+    the models, so more repetitions and the median, not the fastest)."""
+    print(f"Decode A/B: {repeats} alternating repetitions, median f/s, ratio to median bare  [{machine_load()}]")
+    for name in (LARGE_CLIP, MEMORY_CLIP):
+        path = CLIPS_DIR / name
+        for settings in (AnalysisSettings(analysis_fps=0), AnalysisSettings()):
+            with open_video(path, settings) as probe:
+                stride = probe.stride
+            decoded = decode_working(path, WORKING_LONG_SIDE, stride=stride)
+            runs: dict = {k: [] for k in ("bare", *DECODE_AB)}
+            for rep in range(repeats):
+                for variant in runs if rep % 2 == 0 else list(runs)[::-1]:
+                    if variant == "bare":
+                        runs[variant].append(bare_run(models, decoded.frames, decoded.fps)[0].fps)
+                    else:
+                        runs[variant].append(what_if_run(models, path, settings, None, variant)[0].fps)
+            del decoded
+            bare = statistics.median(runs.pop("bare"))
+            rate = "every frame" if settings.analysis_fps == 0 else f"{settings.analysis_fps:g} Hz"
+            print(f"{name} ({rate}): bare {bare:.1f} f/s; " + "; ".join(
+                f"{k} {statistics.median(v):.1f} ({statistics.median(v) / bare:.3f})" for k, v in runs.items()))
 
 
 def stage_profile(models, quick: bool, repeat: int) -> dict:
@@ -790,8 +814,8 @@ def print_report(fig: dict) -> None:
                    for r in p["profiles"]] for k in PROFILE_ROWS]
     rows.append(["(f/s while instrumented; process CPU ms/f)"] + [f"{r['fps']:.1f}; {r['process_cpu_ms']:.1f}" for r in p["profiles"]])
     table(head, rows)
-    print("\n5b. What the look-ahead is worth, and ideas tried and not adopted (prototyped here, vision/ unchanged), "
-          "every frame; f/s and ratio to bare MediaPipe on the same frames")
+    print("\n5b. What each choice is worth: the pipeline with it undone (prototyped here, vision/ unchanged), "
+          "every frame; f/s and ratio to bare MediaPipe on the same frames. Noisy: --decode-ab N repeats the decode rows")
     rows = []
     for r in p["what_ifs"]:
         rows.append([r["clip"], "bare MediaPipe", f1(r["bare_fps"]), "1.000", f1(r["bare_cpu_ms"]), "", ""])
@@ -809,6 +833,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="short smoke test of every stage (figures not for reporting)")
     parser.add_argument("--repeat", type=int, default=2, help="repetitions of each timed measurement; the fastest is kept")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also save the figures as JSON")
+    parser.add_argument("--decode-ab", type=int, metavar="N", help="only compare the decode choices, N repetitions each")
     args = parser.parse_args(argv)
     if not CLIPS_DIR.is_dir():
         print(f"The shared clips were not found in {CLIPS_DIR} (set POISE_SHARED_DIR).", file=sys.stderr)
@@ -821,6 +846,9 @@ def main(argv: list[str] | None = None) -> int:
     except ModelError as exc:
         print(exc, file=sys.stderr)
         return 2
+    if args.decode_ab:
+        decode_ab(models, args.decode_ab)
+        return 0
     clips = clip_paths(args.quick)
     fig: dict = {"environment": {
         "when": time.strftime("%Y-%m-%d %H:%M"), "mediapipe": mp.__version__, "opencv": cv2.__version__,

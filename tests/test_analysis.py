@@ -1,10 +1,14 @@
 """The one analysis function: callbacks, cancellation, one model load, live hand-over."""
 
+import os
+import sys
 import threading
 import time
 
+import cv2
+
 from conftest import clip
-from vision.analysis import AnalysisSettings, analyze, open_video
+from vision.analysis import DECODE_NICENESS, AnalysisSettings, analyze, open_video
 from vision.landmarker import Landmarker
 from vision.sources import FrameListSource, LatestFrameSource, PacedFileSource, read_frames
 from vision.types import CancelToken, Frame
@@ -110,3 +114,45 @@ def test_a_caller_that_stops_early_leaves_nothing_on_the_models(models):
         # The landmarker is still usable, with timestamps after the abandoned frame.
         assert lm.detect(Frame(10, 1000, frames[0].image)).face is not None
 
+
+class _NicenessProbe:
+    """A file-like source that records the niceness of the thread iterating it."""
+
+    is_live = False
+    stride = 1
+
+    def __init__(self, inner) -> None:
+        self.inner, self.name, self.fps, self.frame_count = inner, inner.name, inner.fps, inner.frame_count
+        self.seen: set[int] = set()
+
+    def __iter__(self):
+        for frame in self.inner:
+            self.seen.add(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+            yield frame
+
+
+def test_files_are_decoded_on_a_nicer_thread_on_linux(models):
+    base = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    images, fps = read_frames(clip("pyfeat__single_face.mp4"), limit=4)
+    probe = _NicenessProbe(FrameListSource(images, fps))
+    analyze(probe, models=models)
+    expected = min(19, base + DECODE_NICENESS) if sys.platform.startswith("linux") else base
+    assert probe.seen == {expected}
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == base  # the caller is untouched
+
+
+def test_files_up_to_1080p_decode_on_one_ffmpeg_thread_larger_ones_on_ffmpegs_default(tmp_path):
+    with open_video(clip("video4j__pexels-kindel-media-8164110.mp4")) as src:  # 1920x1080
+        assert src._cap.getBackendName() == "FFMPEG"
+        assert src._cap.get(cv2.CAP_PROP_N_THREADS) == 1
+    images, fps = read_frames(clip("pyfeat__single_face.mp4"), limit=3)
+    path = tmp_path / "4k.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (2560, 1440))
+    for image in images:
+        writer.write(cv2.resize(image, (2560, 1440)))
+    writer.release()
+    opencv_default = cv2.VideoCapture(str(path))
+    with open_video(path) as src:
+        assert (src.width, src.height) == (2560, 1440)
+        assert src._cap.get(cv2.CAP_PROP_N_THREADS) == opencv_default.get(cv2.CAP_PROP_N_THREADS)
+    opencv_default.release()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import sys
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -31,6 +32,11 @@ logger = logging.getLogger(__name__)
 DEFAULT_ANALYSIS_FPS = 15.0
 # Decoded frames waiting for inference in file mode (decode overlaps inference; no drops).
 PREFETCH_FRAMES = 4
+# The decode thread runs this much nicer than the rest of the analysis (Linux only). It
+# keeps PREFETCH_FRAMES decoded ahead, so it has slack: it should use the CPU the models
+# leave idle, not take it from them. Together with one FFmpeg thread (see
+# sources.SINGLE_DECODE_THREAD_MAX_PIXELS, which has the measurements).
+DECODE_NICENESS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +195,7 @@ def _prefetched(source: FrameSource, cancel: CancelToken) -> Iterator[Frame]:
         return False
 
     def decode() -> None:
+        _lower_this_threads_priority(DECODE_NICENESS)
         try:
             for frame in source:
                 if cancel.cancelled or not put(frame):
@@ -212,3 +219,18 @@ def _prefetched(source: FrameSource, cancel: CancelToken) -> Iterator[Frame]:
     if errors:
         raise errors[0]
 
+
+def _lower_this_threads_priority(niceness: int) -> None:
+    """Make the calling thread ``niceness`` steps nicer, where that is per thread (Linux).
+
+    On Linux, setpriority() on a thread id affects that thread only; elsewhere the same call
+    would renice the whole process (or another one), so it is not made. Best effort: a
+    refusal only costs speed.
+    """
+    if niceness <= 0 or not sys.platform.startswith("linux"):
+        return
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + niceness))
+    except OSError as exc:
+        logger.debug("could not lower the decode thread's priority: %s", exc)

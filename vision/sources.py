@@ -16,6 +16,15 @@ from .types import Frame
 
 logger = logging.getLogger(__name__)
 
+# Files up to this many pixels a frame (1920x1080) are decoded on ONE FFmpeg thread, which
+# is analyze()'s decode thread, and that thread runs niced (analysis.DECODE_NICENESS): on a
+# 2-core machine decoding then takes the CPU the models leave idle instead of slowing them.
+# Measured on the 1920x1080 clip, 6 alternating runs each (docs/benchmark.md, "decode
+# priority"): full/bare 0.889 with both, 0.831 with neither, 0.833 / 0.815 with only one (FFmpeg's own
+# threads are not niced; a niced thread that decodes nothing helps nothing). One thread
+# decodes 1080p H.264 in ~6 ms a frame, well ahead of the models' ~20 ms; a 4K frame takes
+# ~19 ms, as long as the models, so larger frames keep FFmpeg's default (one thread per core).
+SINGLE_DECODE_THREAD_MAX_PIXELS = 1920 * 1080
 # A file is called truncated when fewer than this share of its advertised frames decode.
 # Containers' frame counts are estimates (seen off by a frame or two on the shared clips).
 TRUNCATION_SHARE = 0.9
@@ -49,6 +58,18 @@ def probe_video(path: str | os.PathLike) -> None:
         raise SourceError(f"{p} cannot be read (permission denied).")
 
 
+def _open_capture(path: Path) -> cv2.VideoCapture:
+    """Open ``path`` for decoding: FFmpeg on one thread for frames up to 1080p (see above),
+    otherwise FFmpeg's default threads, or whichever backend OpenCV finds."""
+    cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG, [cv2.CAP_PROP_N_THREADS, 1])
+    if cap.isOpened():
+        pixels = cap.get(cv2.CAP_PROP_FRAME_WIDTH) * cap.get(cv2.CAP_PROP_FRAME_HEIGHT)
+        if 0 < pixels <= SINGLE_DECODE_THREAD_MAX_PIXELS:
+            return cap
+    cap.release()
+    return cv2.VideoCapture(str(path))
+
+
 class VideoFileSource:
     """Decode a video file with OpenCV (rotation metadata applied), every ``stride``-th frame.
 
@@ -63,7 +84,7 @@ class VideoFileSource:
         self.path = Path(path)
         self.name = str(self.path)
         self.stride = max(1, int(stride))
-        self._cap = cv2.VideoCapture(str(self.path))
+        self._cap = _open_capture(self.path)
         if not self._cap.isOpened():
             self._cap.release()
             raise SourceError(f"{self.path} could not be opened as a video (is it a video file?).")
