@@ -127,7 +127,8 @@ class Landmarker:
 
         Frame n+1 goes to the models before frame n's landmarks are handed back, so what
         the caller does with them (scoring, events, saving, the next frame's resize)
-        overlaps inference instead of adding to it (docs/benchmark.md, "look-ahead").
+        overlaps inference instead of adding to it (docs/benchmark.md, "How the pipeline is
+        arranged for speed").
         The results are exactly those of calling :meth:`detect` per frame. For files
         only: with a camera, frame n would wait for frame n+1 to be captured, a whole
         frame of extra latency.

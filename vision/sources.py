@@ -19,9 +19,9 @@ logger = logging.getLogger(__name__)
 # Files up to this many pixels a frame (1920x1080) are decoded on ONE FFmpeg thread, which
 # is analyze()'s decode thread, and that thread runs niced (analysis.DECODE_NICENESS): on a
 # 2-core machine decoding then takes the CPU the models leave idle instead of slowing them.
-# Measured on the 1920x1080 clip, 6 alternating runs each (docs/benchmark.md, "decode
-# priority"): full/bare 0.889 with both, 0.831 with neither, 0.833 / 0.815 with only one (FFmpeg's own
-# threads are not niced; a niced thread that decodes nothing helps nothing). One thread
+# Measured (scripts/benchmark.py --decode-ab 6, medians; docs/benchmark.md "Decode A/B"):
+# full/bare on the 1920x1080 clip 0.897 with both vs 0.865 with neither, 0.881 / 0.883 with
+# only one (FFmpeg's own threads start on the caller's thread, so they are not niced). One thread
 # decodes 1080p H.264 in ~6 ms a frame, well ahead of the models' ~20 ms; a 4K frame takes
 # ~19 ms, as long as the models, so larger frames keep FFmpeg's default (one thread per core).
 SINGLE_DECODE_THREAD_MAX_PIXELS = 1920 * 1080
