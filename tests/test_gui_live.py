@@ -330,3 +330,26 @@ def test_missing_models_are_one_sentence_in_the_window(qtbot, poise_home, tmp_pa
     qtbot.waitUntil(lambda: w.live.video.current_frame() is not None, timeout=5000)   # the mirror still works
     w.close()
     store.close()
+
+
+# A 1366x768 laptop screen, less a 40 px taskbar and a 38 px title bar.
+SMALL_SCREEN_CLIENT_HEIGHT = 690
+
+
+def test_the_window_fits_a_768_px_laptop_screen_with_a_session_in_review(qtbot, make_window, analysed_clip):
+    from vision.store import save_result
+
+    w = make_window()
+    sid = save_result(w.store, analysed_clip("pyfeat__face_noface.mov"), kind="file")
+    w.tabs.setCurrentWidget(w.review)
+    assert w.review.show_session(sid)
+    w.review.view.tabs.setCurrentWidget(w.review.view.notes)
+    assert w.minimumSizeHint().height() <= SMALL_SCREEN_CLIENT_HEIGHT
+    w.resize(1366, SMALL_SCREEN_CLIENT_HEIGHT)
+    qtbot.waitUntil(lambda: w.height() == SMALL_SCREEN_CLIENT_HEIGHT, timeout=2000)
+    view = w.review.view
+    # Nothing is squeezed below its minimum: the notes fields scroll instead.
+    assert view.timeline.height() >= view.timeline.minimumHeight()
+    assert view.player.height() >= view.player.minimumSizeHint().height()
+    for edit in view.notes.edits.values():
+        assert edit.height() >= edit.minimumHeight() > 2 * edit.fontMetrics().lineSpacing()

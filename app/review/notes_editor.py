@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
 
 from .style import TEXT_MUTED
 
@@ -23,6 +23,8 @@ FIELDS = (
 )
 
 
+# A notes field is never shorter than this many lines of text.
+MIN_FIELD_LINES = 2
 # A mock-interview answer has its own two reflection fields (store.set_segment_notes).
 SEGMENT_FIELDS = FIELDS[1:]
 
@@ -45,21 +47,34 @@ class NotesEditor(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_DEBOUNCE_MS)
         self._timer.timeout.connect(self.flush)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(4)
+        # The fields scroll when the pane is short (a 768 px laptop screen), and share the
+        # height when it is not; each is at least MIN_FIELD_LINES lines tall.
+        body = QWidget()
+        fields_lay = QVBoxLayout(body)
+        fields_lay.setContentsMargins(0, 0, 0, 0)
+        fields_lay.setSpacing(4)
         for key, title, hint in fields:
             label = QLabel(title)
             label.setStyleSheet("font-weight: 600;")
             edit = QPlainTextEdit()
             edit.setPlaceholderText(hint)
             edit.setTabChangesFocus(True)
+            edit.setMinimumHeight(MIN_FIELD_LINES * edit.fontMetrics().lineSpacing() + 2 * edit.frameWidth() + 8)
             edit.textChanged.connect(lambda k=key: self._on_text_changed(k))
-            lay.addWidget(label)
-            lay.addWidget(edit, 1)
+            fields_lay.addWidget(label)
+            fields_lay.addWidget(edit, 1)
             self.edits[key] = edit
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
         self._status = QLabel("")
         self._status.setStyleSheet(f"color: {TEXT_MUTED};")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(4)
+        lay.addWidget(scroll, 1)
         lay.addWidget(self._status)
         self.setEnabled(False)
 
