@@ -38,6 +38,7 @@ import statistics
 import sys
 import threading
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +57,7 @@ from mediapipe.tasks.python import BaseOptions, vision as mpv  # noqa: E402
 
 import vision.analysis as va  # noqa: E402
 from vision.analysis import AnalysisSettings, analyze, open_video  # noqa: E402
-from vision.landmarker import MAX_FACES, WORKING_LONG_SIDE, Landmarker, native_stderr_silenced  # noqa: E402
+from vision.landmarker import MAX_FACES, WORKING_LONG_SIDE, Landmarker, native_stderr_silenced, working_rgb  # noqa: E402
 from vision.models import ModelError, resolve_models  # noqa: E402
 from vision.types import Frame  # noqa: E402
 
@@ -157,20 +158,6 @@ def rss_mb() -> tuple[float, float]:
 
 
 # -- frames -----------------------------------------------------------------------------
-def prepare_rgb(image: np.ndarray, long_side: int, mild: int = cv2.INTER_AREA) -> np.ndarray:
-    """Landmarker.prepare without the mp.Image: scale to the working size, BGR to RGB.
-
-    ``mild`` is the interpolation for downscales by less than 2x (Landmarker uses INTER_AREA
-    for all; a what-if tries INTER_LINEAR). Halving or more always uses INTER_AREA.
-    """
-    h, w = image.shape[:2]
-    scale = long_side / max(h, w)
-    if scale < 1.0:
-        interpolation = cv2.INTER_AREA if scale <= 0.5 else mild
-        image = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=interpolation)
-    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
-
-
 def to_mp_image(rgb: np.ndarray) -> mp.Image:
     return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
 
@@ -184,7 +171,7 @@ class Decoded:
 
 
 def decode_working(path: Path, long_side: int, limit: int | None = None, stride: int = 1) -> Decoded:
-    """Every ``stride``-th frame of a clip, resized and converted as Landmarker.prepare does."""
+    """Every ``stride``-th frame of a clip, as Landmarker.prepare hands it to the models."""
     cap = cv2.VideoCapture(str(path))
     fps = cap.get(cv2.CAP_PROP_FPS)
     fps = float(fps) if 1.0 <= fps <= 240.0 else 30.0  # same fallback as VideoFileSource
@@ -198,7 +185,7 @@ def decode_working(path: Path, long_side: int, limit: int | None = None, stride:
         index += 1
         if (index - 1) % stride:
             continue
-        frames.append(prepare_rgb(image, long_side))
+        frames.append(working_rgb(image, long_side))
         resized = frames[-1].shape != image.shape
     cap.release()
     return Decoded(frames, fps / stride, resized, 1000.0 * decode_cpu / max(1, len(frames)))
@@ -243,21 +230,35 @@ def create_landmarkers(models):
     return face, pose
 
 
-def bare_run(models, rgb_frames: list[np.ndarray], fps: float) -> tuple[Timing]:
-    """Face (worker thread) + pose (caller) on pre-decoded RGB frames; model loading excluded."""
+def bare_run(models, rgb_frames: list[np.ndarray], fps: float, ahead: int = 0) -> tuple[Timing]:
+    """Face + pose on pre-decoded RGB frames; model loading excluded. ``ahead=0``: face in a
+    worker, pose in the caller, one frame at a time. ``ahead=1``: arranged like
+    Landmarker.detect_stream (both in workers, frame n+1 submitted before frame n is
+    collected), to check that the plain arrangement is not a handicap."""
     face, pose = create_landmarkers(models)
-    pool = ThreadPoolExecutor(max_workers=1)
+    face_pool, pose_pool = ThreadPoolExecutor(max_workers=1), ThreadPoolExecutor(max_workers=1)
     try:
         with native_stderr_silenced():  # the first inference logs native notes, as in Landmarker
             with Stopwatch() as sw:
+                in_flight: deque = deque()
                 for i, rgb in enumerate(rgb_frames):
                     image = to_mp_image(rgb)
                     ts = int(round(i * 1000.0 / fps))
-                    face_future = pool.submit(face.detect_for_video, image, ts)
-                    pose.detect_for_video(image, ts)
-                    face_future.result()
+                    face_future = face_pool.submit(face.detect_for_video, image, ts)
+                    if not ahead:
+                        pose.detect_for_video(image, ts)
+                        face_future.result()
+                        continue
+                    in_flight.append((face_future, pose_pool.submit(pose.detect_for_video, image, ts)))
+                    if len(in_flight) > ahead:
+                        for future in in_flight.popleft():
+                            future.result()
+                for futures in in_flight:
+                    for future in futures:
+                        future.result()
     finally:
-        pool.shutdown()
+        face_pool.shutdown()
+        pose_pool.shutdown()
         with native_stderr_silenced():
             face.close()
             pose.close()
@@ -583,35 +584,6 @@ def profile_run(models, path: Path, limit: int | None) -> dict:
             "cpu_ms": {k: 1000.0 * cpu[k] / n for k in PROFILE_ROWS if k in cpu}}
 
 
-def bare_one_ahead_run(models, rgb_frames: list[np.ndarray], fps: float) -> tuple[Timing]:
-    """Bare MediaPipe arranged like Landmarker.detect_stream: both models in worker threads,
-    frame n+1 submitted before frame n is collected. Checks that the plain bare arrangement
-    is not a handicap, i.e. that the look-ahead helps by hiding our work, not the models'."""
-    face, pose = create_landmarkers(models)
-    face_pool, pose_pool = ThreadPoolExecutor(max_workers=1), ThreadPoolExecutor(max_workers=1)
-    try:
-        with native_stderr_silenced():
-            with Stopwatch() as sw:
-                in_flight = None
-                for i, rgb in enumerate(rgb_frames):
-                    image = to_mp_image(rgb)
-                    ts = int(round(i * 1000.0 / fps))
-                    submitted = (face_pool.submit(face.detect_for_video, image, ts),
-                                 pose_pool.submit(pose.detect_for_video, image, ts))
-                    if in_flight is not None:
-                        in_flight[0].result(), in_flight[1].result()
-                    in_flight = submitted
-                if in_flight is not None:
-                    in_flight[0].result(), in_flight[1].result()
-    finally:
-        face_pool.shutdown()
-        pose_pool.shutdown()
-        with native_stderr_silenced():
-            face.close()
-            pose.close()
-    return (Timing(len(rgb_frames), sw.wall_s, sw.cpu_s),)
-
-
 def frame_by_frame(lm: Landmarker, src: ProxySource):
     """What-if: no look-ahead; each frame is detected and waited for before scoring."""
     lm.detect_stream = lambda frames: ((f, lm.detect(f)) for f in frames)
@@ -687,7 +659,7 @@ def stage_profile(models, quick: bool, repeat: int) -> dict:
                 if name == "bare":
                     runs[name].append(bare_run(models, decoded.frames, decoded.fps))
                 elif name == "bare, one frame ahead":
-                    runs[name].append(bare_one_ahead_run(models, decoded.frames, decoded.fps))
+                    runs[name].append(bare_run(models, decoded.frames, decoded.fps, ahead=1))
                 else:
                     runs[name].append(what_if_run(models, path, settings, limit, name))
         del decoded

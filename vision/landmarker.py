@@ -104,15 +104,7 @@ class Landmarker:
     # -- per frame -------------------------------------------------------------------
     def prepare(self, image: np.ndarray) -> mp.Image:
         """Scale to the working size and convert BGR to an RGB mp.Image."""
-        h, w = image.shape[:2]
-        scale = self.working_long_side / max(h, w)
-        if scale < 1.0:
-            # INTER_AREA is fast only for integer factors; below 2x, bilinear is alias-free
-            # enough and 4-5x cheaper (1080x720 -> 960x640: ~1 vs ~5 ms; docs/benchmark.md).
-            interpolation = cv2.INTER_AREA if scale <= 0.5 else cv2.INTER_LINEAR
-            image = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=interpolation)
-        rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
-        return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
+        return mp.Image(image_format=mp.ImageFormat.SRGB, data=working_rgb(image, self.working_long_side))
 
     def detect(self, frame: Frame) -> FrameLandmarks:
         """Landmarks of one frame, waiting for both models (the lowest latency: live mode)."""
@@ -207,6 +199,18 @@ class Landmarker:
         if areas[order[1]] < BYSTANDER_AREA_RATIO * areas[order[0]]:
             return int(order[0]), False
         return None, True
+
+
+def working_rgb(image: np.ndarray, long_side: int) -> np.ndarray:
+    """A BGR frame as the models see it: scaled down to ``long_side`` if larger, in RGB."""
+    h, w = image.shape[:2]
+    scale = long_side / max(h, w)
+    if scale < 1.0:
+        # INTER_AREA is fast only for integer factors; below 2x, bilinear is alias-free
+        # enough and 4-5x cheaper (1080x720 -> 960x640: ~1 vs ~5 ms; docs/benchmark.md).
+        interpolation = cv2.INTER_AREA if scale <= 0.5 else cv2.INTER_LINEAR
+        image = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=interpolation)
+    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
 
 
 def _face_area(face: np.ndarray, width: int, height: int) -> float:
