@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from app.review.style import TEXT_MUTED
+from poise.app.review.style import TEXT_MUTED
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def versions(data_dir: Path | None = None) -> list[tuple[str, str]]:
     import cv2
     import PySide6
 
-    from vision.models import ALL_MODELS, MODEL_DIR_ENV, ModelError, resolve_models
+    from poise.vision.models import ALL_MODELS, MODEL_DIR_ENV, ModelError, resolve_models
 
     rows = [
         ("Poise", _dist_version("poise")),

@@ -26,7 +26,7 @@ EXIT_USAGE = 2
 
 def _cli_commands() -> frozenset[str]:
     try:
-        from vision.cli import COMMANDS
+        from poise.vision.cli.main import COMMANDS
     except ImportError:
         return FALLBACK_COMMANDS
     return frozenset(COMMANDS)
@@ -50,20 +50,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"poise: unknown {what} {word!r}; see 'poise --help'.", file=sys.stderr)
         return EXIT_USAGE
     if opts.camera_file:
-        from vision.sources import SourceError, probe_video
+        from poise.vision.sources import SourceError, probe_video
 
         try:
             probe_video(opts.camera_file)
         except SourceError as exc:
             print(f"poise: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    from app.main_window import run  # Qt from here on
+    from poise.app.main_window import run  # Qt from here on
 
     return run(camera_file=opts.camera_file, data_dir=opts.data_dir)
 
 
 def _run_cli(args: list[str]) -> int:
-    from vision.cli import main as cli_main
+    from poise.vision.cli.main import main as cli_main
 
     try:
         code = cli_main(args)

@@ -10,16 +10,16 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
-from app.about import AboutDialog
-from app.analyze_dialog import VIDEO_FILTER, AnalyzeVideoDialog
-from app.live import LivePage
-from app.practice_controller import PracticeController
-from app.progress_view import ProgressView
-from app.report_export import ReportExporter
-from app.review import ReviewPage
-from app.settings import Settings
-from app.theme import apply_theme
-from vision.sources import list_cameras
+from poise.app.about import AboutDialog
+from poise.app.review.analyze_dialog import VIDEO_FILTER, AnalyzeVideoDialog
+from poise.app.practice import LivePage
+from poise.app.practice.practice_controller import PracticeController
+from poise.app.progress.progress_page import ProgressView
+from poise.app.review.report_export import ReportExporter
+from poise.app.review import ReviewPage
+from poise.app.settings import Settings
+from poise.app.theme import apply_theme
+from poise.vision.sources import list_cameras
 
 logger = logging.getLogger(__name__)
 
@@ -277,7 +277,7 @@ def run(*, camera_file: str | None = None, data_dir: str | None = None) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from vision.store import SessionStore, StoreError, data_dir as resolve_data_dir
+    from poise.vision.sessions.store import SessionStore, StoreError, data_dir as resolve_data_dir
 
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(sys.argv[:1])

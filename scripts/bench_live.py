@@ -69,14 +69,14 @@ def main() -> int:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    import vision.landmarker as landmarker_mod
-    from app.live import live_page, video_view
-    from app.live.stats import percentile
-    from app.main_window import MainWindow
-    from app.settings import Settings
-    from app.theme import apply_theme
-    from vision.analysis import AnalysisSettings
-    from vision.store import SessionStore
+    import poise.vision.landmarker as landmarker_mod
+    from poise.app.practice import live_page, video_view
+    from poise.app.practice.live_stats import percentile
+    from poise.app.main_window import MainWindow
+    from poise.app.settings import Settings
+    from poise.app.theme import apply_theme
+    from poise.vision.analysis import AnalysisSettings
+    from poise.vision.sessions.store import SessionStore
 
     detect_t, paint_t, update_t = Timer(), Timer(), Timer()
     landmarker_mod.Landmarker.detect = detect_t.wrap(landmarker_mod.Landmarker.detect)

@@ -18,12 +18,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from vision.analysis import AnalysisSettings, analyze, open_video  # noqa: E402
-from vision.batch import run_batch  # noqa: E402
-from vision.landmarker import Landmarker  # noqa: E402
-from vision.models import resolve_models  # noqa: E402
-from vision.recorder import SessionRecorder  # noqa: E402
-from vision.store import SessionStore  # noqa: E402
+from poise.vision.analysis import AnalysisSettings, analyze, open_video  # noqa: E402
+from poise.vision.sessions.batch import run_batch  # noqa: E402
+from poise.vision.landmarker import Landmarker  # noqa: E402
+from poise.vision.models import resolve_models  # noqa: E402
+from poise.vision.sessions.recorder import SessionRecorder  # noqa: E402
+from poise.vision.sessions.store import SessionStore  # noqa: E402
 
 CLIPS = ROOT.parent / "shared" / "clips"
 # The longest clips with a person in view the whole time: the storage figures need many frames.
@@ -91,7 +91,7 @@ def one_hour(tmp: Path, frame_like) -> dict:
     """Store, reload and report a synthetic 1-hour session (15 Hz) built from one real frame row."""
     from dataclasses import replace
 
-    from vision.export import render
+    from poise.vision.reports.export import render
 
     store = SessionStore(tmp / "hour")
     sid = store.create_session("live", "camera:0", settings={}, models={})
@@ -104,7 +104,7 @@ def one_hour(tmp: Path, frame_like) -> dict:
     t0 = time.perf_counter()
     loaded = store.load_frames(sid)
     load = time.perf_counter() - t0
-    from vision.summary import summarize
+    from poise.vision.summary import summarize
 
     store.finish_session(sid, summary=summarize(loaded, [], n / 15.0), events=[], duration_s=n / 15.0)
     t0 = time.perf_counter()

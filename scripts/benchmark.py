@@ -56,10 +56,10 @@ import numpy as np  # noqa: E402
 from mediapipe.tasks.python import BaseOptions, vision as mpv  # noqa: E402
 
 import vision.analysis as va  # noqa: E402
-from vision.analysis import AnalysisSettings, analyze, open_video  # noqa: E402
-from vision.landmarker import MAX_FACES, WORKING_LONG_SIDE, Landmarker, native_stderr_silenced, working_rgb  # noqa: E402
-from vision.models import ModelError, resolve_models  # noqa: E402
-from vision.types import Frame  # noqa: E402
+from poise.vision.analysis import AnalysisSettings, analyze, open_video  # noqa: E402
+from poise.vision.landmarker import MAX_FACES, WORKING_LONG_SIDE, Landmarker, native_stderr_silenced, working_rgb  # noqa: E402
+from poise.vision.models import ModelError, resolve_models  # noqa: E402
+from poise.vision.types import Frame  # noqa: E402
 
 # The shared clips live beside the project (same rule as tests/conftest.py).
 CLIPS_DIR = SHARED / "clips"

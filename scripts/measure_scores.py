@@ -16,11 +16,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from vision.analysis import AnalysisSettings, analyze, open_video  # noqa: E402
-from vision.features import measure  # noqa: E402
-from vision.landmarker import Landmarker  # noqa: E402
-from vision.scoring import FIDGET_WINDOW_S, HAND_NOISE, HEAD_NOISE, _hand_positions, _spread  # noqa: E402
-from vision.sources import VideoFileSource  # noqa: E402
+from poise.vision.analysis import AnalysisSettings, analyze, open_video  # noqa: E402
+from poise.vision.features import measure  # noqa: E402
+from poise.vision.landmarker import Landmarker  # noqa: E402
+from poise.vision.scoring import FIDGET_WINDOW_S, HAND_NOISE, HEAD_NOISE, _hand_positions, _spread  # noqa: E402
+from poise.vision.sources import VideoFileSource  # noqa: E402
 
 CLIPS = ROOT.parent / "shared" / "clips"
 STILL = ["pyfeat__single_face.mp4", "grid_lipnet__lbax4n.mpg", "proctoringai__center_focus.mp4",
@@ -94,7 +94,7 @@ def noise_floor():
 
 def _frozen_with_noise(frame, count, sigma=4.0):
     """A still person seen through a real sensor: one frame repeated with fresh pixel noise."""
-    from vision.types import Frame
+    from poise.vision.types import Frame
 
     rng = np.random.default_rng(0)
     for i in range(count):

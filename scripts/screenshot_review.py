@@ -37,9 +37,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from app.review import ReviewPage
-    from vision.analysis import analyze, open_video
-    from vision.store import SessionStore, save_result
+    from poise.app.review import ReviewPage
+    from poise.vision.analysis import analyze, open_video
+    from poise.vision.sessions.store import SessionStore, save_result
 
     app = QApplication.instance() or QApplication(["poise"])
     with tempfile.TemporaryDirectory() as home:

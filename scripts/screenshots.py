@@ -77,10 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from app.main_window import MainWindow
-    from app.settings import Settings
-    from app.theme import apply_theme
-    from vision.store import SessionStore
+    from poise.app.main_window import MainWindow
+    from poise.app.settings import Settings
+    from poise.app.theme import apply_theme
+    from poise.vision.sessions.store import SessionStore
 
     app = QApplication.instance() or QApplication(["poise"])
     app.setApplicationName("Poise")

@@ -51,9 +51,9 @@ QUESTION_SEED = 11
 def new_window(app, home: Path, size):
     from PySide6.QtCore import QSettings
 
-    from app.main_window import MainWindow
-    from app.settings import Settings
-    from vision.store import SessionStore
+    from poise.app.main_window import MainWindow
+    from poise.app.settings import Settings
+    from poise.vision.sessions.store import SessionStore
 
     store = SessionStore(home)
     settings = Settings(QSettings(str(home / "poise.ini"), QSettings.Format.IniFormat))
@@ -115,7 +115,7 @@ class LoopedClip:
     is_live = False
 
     def __init__(self, path: Path, loops: int, settings) -> None:
-        from vision.analysis import open_video
+        from poise.vision.analysis import open_video
 
         with open_video(path, settings) as probe:
             self.fps, self.stride, count = probe.fps, probe.stride, probe.frame_count
@@ -125,8 +125,8 @@ class LoopedClip:
         self.warnings: list[str] = []
 
     def __iter__(self):
-        from vision.analysis import open_video
-        from vision.types import Frame
+        from poise.vision.analysis import open_video
+        from poise.vision.types import Frame
 
         offset = 0
         for _ in range(self.loops):
@@ -140,8 +140,8 @@ class LoopedClip:
 def progress_page(app, home: Path) -> None:
     import math
 
-    from vision.analysis import AnalysisSettings, analyze, open_video
-    from vision.store import SessionStore
+    from poise.vision.analysis import AnalysisSettings, analyze, open_video
+    from poise.vision.sessions.store import SessionStore
 
     settings = AnalysisSettings()
     first = datetime(2026, 10, 5, 18, 30, tzinfo=timezone.utc)
@@ -172,9 +172,9 @@ def progress_page(app, home: Path) -> None:
 
 
 def report(home: Path) -> None:
-    from vision.analysis import analyze, open_video
-    from vision.export import export_session
-    from vision.store import SessionStore, save_result
+    from poise.vision.analysis import analyze, open_video
+    from poise.vision.reports.export import export_session
+    from poise.vision.sessions.store import SessionStore, save_result
 
     with open_video(CLIP) as src:
         result = analyze(src)
@@ -201,7 +201,7 @@ def report(home: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from app.theme import apply_theme
+    from poise.app.theme import apply_theme
 
     shots = {"mock_interview": mock_interview, "progress": progress_page, "report": lambda app, home: report(home)}
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -27,7 +27,7 @@ def clip(name: str) -> Path:
 
 @pytest.fixture(scope="session")
 def models():
-    from vision.models import ModelError, resolve_models
+    from poise.vision.models import ModelError, resolve_models
 
     for name in ("face_landmarker.task", "pose_landmarker_full.task"):
         if not (Path(os.environ["POISE_MODEL_DIR"]) / name).is_file():
@@ -44,7 +44,7 @@ _ANALYSED: dict = {}
 @pytest.fixture(scope="session")
 def analysed_clip(models):
     """analysed_clip(name, **settings) -> AnalysisResult, computed once per test session."""
-    from vision.analysis import AnalysisSettings, analyze, open_video
+    from poise.vision.analysis import AnalysisSettings, analyze, open_video
 
     def get(name: str, analysis_fps: float | None = None):
         key = (name, analysis_fps)
@@ -72,7 +72,7 @@ _LANDMARKS: dict = {}
 def clip_landmarks(models):
     """clip_landmarks(name) -> list of FrameLandmarks at the default 15 Hz, computed once per test
     session; the same run fills the ``analysed_clip`` cache, so the clip is not analysed twice."""
-    from vision.analysis import AnalysisSettings, analyze, open_video
+    from poise.vision.analysis import AnalysisSettings, analyze, open_video
 
     def get(name: str):
         if name not in _LANDMARKS:
@@ -159,7 +159,7 @@ def no_dangling_threads(qapp):
 @pytest.fixture
 def store(poise_home):
     """A real SessionStore in the test's private data directory."""
-    from vision.store import SessionStore, data_dir
+    from poise.vision.sessions.store import SessionStore, data_dir
 
     s = SessionStore(data_dir())
     yield s

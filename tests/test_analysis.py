@@ -8,10 +8,10 @@ import time
 import cv2
 
 from conftest import clip
-from vision.analysis import DECODE_NICENESS, AnalysisSettings, analyze, open_video
-from vision.landmarker import Landmarker
-from vision.sources import FrameListSource, LatestFrameSource, PacedFileSource, read_frames
-from vision.types import CancelToken, Frame
+from poise.vision.analysis import DECODE_NICENESS, AnalysisSettings, analyze, open_video
+from poise.vision.landmarker import Landmarker
+from poise.vision.sources import FrameListSource, LatestFrameSource, PacedFileSource, read_frames
+from poise.vision.types import CancelToken, Frame
 
 
 def test_callbacks_and_cancel(models):

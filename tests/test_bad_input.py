@@ -16,9 +16,9 @@ import pytest
 
 from conftest import clip
 from test_store import make_read_only, undo_read_only, _sha
-from vision import cli
-from vision.sources import VideoFileSource
-from vision.store import SessionStore
+from poise.vision.cli import main as cli
+from poise.vision.sources import VideoFileSource
+from poise.vision.sessions.store import SessionStore
 
 SHORT_CLIP = "pyfeat__single_face.mp4"          # 2.4 s, index ('moov') at the end of the file
 INDEX_FIRST_CLIP = "proctoringai__center_focus.mp4"  # 10.5 s portrait phone video, 'moov' first, rotation metadata

@@ -12,8 +12,8 @@ from statistics import mean
 import numpy as np
 import pytest
 
-from vision.calibration import Calibration, CalibrationError, calibrate
-from vision.scoring import Scorer
+from poise.vision.calibration import Calibration, CalibrationError, calibrate
+from poise.vision.scoring import Scorer
 
 CLIP = "proctoringai__center_left_center.mp4"
 CAMERA = ((0.0, 5.5), (12.0, 16.0))

@@ -13,7 +13,7 @@ def poise(*args, env_home):
     import os
 
     env = dict(os.environ, POISE_HOME=str(env_home))
-    return subprocess.run([sys.executable, "-m", "vision.cli", *map(str, args)], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "poise.vision.cli", *map(str, args)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
 
 
@@ -57,6 +57,6 @@ def test_missing_models_name_the_variable(tmp_path):
     import os
 
     env = dict(os.environ, POISE_HOME=str(tmp_path / "home"), POISE_MODEL_DIR=str(tmp_path))
-    p = subprocess.run([sys.executable, "-m", "vision.cli", "analyze", str(clip("pyfeat__single_face.mp4")), "--no-save"],
+    p = subprocess.run([sys.executable, "-m", "poise.vision.cli", "analyze", str(clip("pyfeat__single_face.mp4")), "--no-save"],
                        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert p.returncode == 2 and "POISE_MODEL_DIR" in p.stderr and "Traceback" not in p.stderr

@@ -15,8 +15,9 @@ import time
 import pytest
 
 from conftest import ROOT, clip
-from vision import cli, export
-from vision.store import SessionStore, save_result
+from poise.vision.cli import main as cli
+from poise.vision.reports import export
+from poise.vision.sessions.store import SessionStore, save_result
 
 SHORT_CLIP = "pyfeat__single_face.mp4"          # 2.4 s: the cheapest real analysis
 SHORT_CLIP_2 = "grid_lipnet__lbax4n.mpg"         # 3 s, MPEG-PS container
@@ -25,7 +26,7 @@ EVENT_CLIP = "proctoringai__center_left_center.mp4"  # 15 s, look-away at ~6-11 
 
 def run_cli(*args: str, timeout: float = 300, **kw) -> subprocess.CompletedProcess:
     """The real command line in a fresh process (as a user runs it)."""
-    return subprocess.run([sys.executable, "-m", "vision.cli", *args], cwd=ROOT, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "poise.vision.cli", *args], cwd=ROOT, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)}, **kw)
 
 
@@ -96,7 +97,7 @@ def test_jobs_two_with_a_bad_file_reports_it_and_saves_the_rest(tmp_path):
 def test_sigkill_mid_analysis_keeps_frames_to_within_a_second(tmp_path):
     """Kill -9 `poise analyze` mid-way: the session is kept as 'interrupted' up to ~the kill."""
     home = tmp_path / "home"
-    proc = subprocess.Popen([sys.executable, "-m", "vision.cli", "analyze", str(clip(EVENT_CLIP)), "--data-dir", str(home)],
+    proc = subprocess.Popen([sys.executable, "-m", "poise.vision.cli", "analyze", str(clip(EVENT_CLIP)), "--data-dir", str(home)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     done: list[int] = []  # frames analysed, from the progress bar on stderr

@@ -1,7 +1,7 @@
 """Hysteresis of sustained events, on synthetic score sequences (unit isolation)."""
 
-from vision.events import EventTracker
-from vision.types import EventKind, FrameScores
+from poise.vision.events import EventTracker
+from poise.vision.types import EventKind, FrameScores
 
 
 def run(values, fps=10.0, field="eye_contact"):

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from conftest import clip
-from vision.analysis import analyze
-from vision.calibration import calibrate
-from vision.landmarker import Landmarker
-from vision.sources import FrameListSource, read_frames
-from vision.types import Reason
+from poise.vision.analysis import analyze
+from poise.vision.calibration import calibrate
+from poise.vision.landmarker import Landmarker
+from poise.vision.sources import FrameListSource, read_frames
+from poise.vision.types import Reason
 
 FPS = 12.0  # 24 fps clip, every 2nd frame: close to the default analysis rate
 
@@ -73,7 +73,7 @@ def baseline(upright, models):
 
 @pytest.fixture(scope="module")
 def calibration(upright, models, landmarker):
-    from vision.types import Frame
+    from poise.vision.types import Frame
 
     lms = [landmarker.detect(Frame(i, int(i * 1000 / FPS), pad(f, 80))) for i, f in enumerate(upright)]
     return calibrate(lms)
@@ -112,7 +112,7 @@ def test_shifting_the_whole_picture_keeps_posture(upright, models, baseline):
 
 
 def test_head_sinking_toward_the_shoulders_reads_as_slouch(upright, models, landmarker, calibration):
-    from vision.types import Frame
+    from poise.vision.types import Frame
 
     first = landmarker.detect(Frame(10_000, 10_000, pad(upright[0], 80)))
     shoulder_y = int(first.pose[[11, 12], 1].mean() * first.height)

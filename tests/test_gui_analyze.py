@@ -21,7 +21,7 @@ CANCEL_BOUND_MS = 1500
 
 @pytest.fixture
 def dialog(qtbot, store, models):
-    from app.analyze_dialog import AnalyzeVideoDialog
+    from poise.app.review.analyze_dialog import AnalyzeVideoDialog
 
     dlg = AnalyzeVideoDialog(store, models)
     qtbot.addWidget(dlg)
@@ -108,7 +108,7 @@ def test_a_broken_file_gets_a_clear_message_and_the_dialog_stays_usable(qtbot, d
 
 
 def test_missing_models_get_a_clear_message(qtbot, store, tmp_path, monkeypatch):
-    from app.analyze_dialog import AnalyzeVideoDialog
+    from poise.app.review.analyze_dialog import AnalyzeVideoDialog
 
     monkeypatch.setenv("POISE_MODEL_DIR", str(tmp_path))  # an empty folder: no models in it
     dlg = AnalyzeVideoDialog(store)                        # models=None: resolved by the worker

@@ -7,8 +7,8 @@ import random
 import pytest
 from PySide6.QtCore import Qt
 
-from vision.interview import Phase, StoreSegments
-from vision.questions import Question
+from poise.vision.practice.interview import Phase, StoreSegments
+from poise.vision.practice.questions import Question
 
 pytestmark = pytest.mark.gui
 
@@ -27,7 +27,7 @@ class Clock:
 
 @pytest.fixture
 def panel(qtbot):
-    from app.interview import InterviewPanel
+    from poise.app.practice.interview_panel import InterviewPanel
 
     p = InterviewPanel(QUESTIONS, rng=random.Random(0))
     qtbot.addWidget(p)
@@ -37,7 +37,7 @@ def panel(qtbot):
 
 
 def test_interview_runs_question_by_question_and_stores_segments(qtbot, panel, poise_home):
-    from vision.store import SessionStore
+    from poise.vision.sessions.store import SessionStore
 
     clock = Clock()
     panel.count_spin.setValue(3)
@@ -100,7 +100,7 @@ def test_end_interview_early_and_start_again(qtbot, panel):
 
 
 def test_start_button_asks_the_session_owner_and_default_decks_load(qtbot):
-    from app.interview import InterviewPanel
+    from poise.app.practice.interview_panel import InterviewPanel
 
     p = InterviewPanel()  # the built-in decks
     qtbot.addWidget(p)
@@ -112,11 +112,11 @@ def test_start_button_asks_the_session_owner_and_default_decks_load(qtbot):
 
 
 def test_calibration_dialog_records_frames_and_saves_per_camera(qtbot, poise_home, clip_landmarks):
-    from app.calibration_dialog import CalibrationDialog, RecalibrateBanner
-    from vision.calibration import Calibration
-    from vision.setup_check import SETUP_KEY, SetupMonitor
-    from vision.store import SessionStore
-    from vision.types import FrameScores, FrameUpdate
+    from poise.app.practice.calibration_dialog import CalibrationDialog, RecalibrateBanner
+    from poise.vision.calibration import Calibration
+    from poise.vision.setup_check import SETUP_KEY, SetupMonitor
+    from poise.vision.sessions.store import SessionStore
+    from poise.vision.types import FrameScores, FrameUpdate
 
     landmarks = clip_landmarks("proctoringai__center_left_center.mp4")  # looks at the lens 0-5.5 s
     with SessionStore() as store:
@@ -159,10 +159,10 @@ def test_calibration_dialog_records_frames_and_saves_per_camera(qtbot, poise_hom
 def test_setup_watcher_reports_a_moved_camera_once(qtbot, clip_landmarks):
     import dataclasses
 
-    from app.calibration_dialog import RecalibrateBanner
-    from app.setup_watch import SetupWatcher
-    from vision.setup_check import SETUP_KEY, measure_setup
-    from vision.types import FrameScores, FrameUpdate
+    from poise.app.practice.calibration_dialog import RecalibrateBanner
+    from poise.app.practice.setup_watch import SetupWatcher
+    from poise.vision.setup_check import SETUP_KEY, measure_setup
+    from poise.vision.types import FrameScores, FrameUpdate
 
     landmarks = [lm for lm in clip_landmarks("proctoringai__center_left_center.mp4") if lm.face is not None]
     calibration = {SETUP_KEY: measure_setup(landmarks[:60]).to_dict()}

@@ -31,9 +31,9 @@ STOP_BOUND_S = 1.0
 @pytest.fixture
 def make_window(qtbot, poise_home, models, tmp_path, no_modal_dialogs, no_dangling_threads):
     """make_window(**kwargs) -> a shown MainWindow on a private store and settings file."""
-    from app.main_window import MainWindow
-    from app.settings import Settings
-    from vision.store import SessionStore, data_dir
+    from poise.app.main_window import MainWindow
+    from poise.app.settings import Settings
+    from poise.vision.sessions.store import SessionStore, data_dir
 
     made = []
 
@@ -72,7 +72,7 @@ def _grab_array(widget) -> np.ndarray:
 
 
 def test_live_session_from_a_clip_as_camera_is_scored_and_saved(qtbot, make_window):
-    from vision.store import SessionStore, data_dir
+    from poise.vision.sessions.store import SessionStore, data_dir
 
     w = make_window(camera_file=str(clip(CAMERA_CLIP)))
     assert w.live.stack.currentWidget() is not w.live.empty
@@ -115,7 +115,7 @@ def test_live_session_from_a_clip_as_camera_is_scored_and_saved(qtbot, make_wind
 
 
 def test_recording_is_private_unmirrored_and_on_the_session_clock(qtbot, make_window):
-    from vision.store import SessionStore, data_dir
+    from poise.vision.sessions.store import SessionStore, data_dir
 
     w = make_window(camera_file=str(clip(CAMERA_CLIP)))
     _wait_ready(qtbot, w)
@@ -183,7 +183,7 @@ def test_display_is_mirrored_and_overlay_toggles(qtbot, make_window):
 def test_landmarks_are_mirrored_with_the_picture():
     from PySide6.QtCore import QRectF
 
-    from app.live.overlay import to_view
+    from poise.app.practice.overlay import to_view
 
     pts = np.array([[0.2, 0.5, 0.0], [0.9, 0.1, 0.0]])
     rect = QRectF(10, 20, 200, 100)
@@ -195,7 +195,7 @@ def test_landmarks_are_mirrored_with_the_picture():
 
 
 def test_closing_the_window_mid_session_saves_it_and_stops_every_thread(qtbot, make_window):
-    from vision.store import SessionStore, data_dir
+    from poise.vision.sessions.store import SessionStore, data_dir
 
     w = make_window(camera_file=str(clip(CAMERA_CLIP)))
     _wait_ready(qtbot, w)
@@ -269,8 +269,8 @@ def test_shortcuts_settings_and_about(qtbot, make_window, tmp_path):
     assert "sha256" in dict(about.rows)["face_landmarker.task"]
     about.close()
 
-    from app.main_window import MainWindow
-    from app.settings import Settings
+    from poise.app.main_window import MainWindow
+    from poise.app.settings import Settings
 
     w.close()
     # The window was bigger than the 800x800 offscreen screen, which restoreGeometry clamps to,
@@ -286,8 +286,8 @@ def test_shortcuts_settings_and_about(qtbot, make_window, tmp_path):
 
 def test_an_inference_failure_mid_session_keeps_what_was_saved(qtbot, make_window, monkeypatch):
     """Isolates the failure path: the real landmarker is made to fail after the session started."""
-    from vision.landmarker import Landmarker
-    from vision.store import SessionStore, data_dir
+    from poise.vision.landmarker import Landmarker
+    from poise.vision.sessions.store import SessionStore, data_dir
 
     w = make_window(camera_file=str(clip(CAMERA_CLIP)))
     _wait_ready(qtbot, w)
@@ -312,9 +312,9 @@ def test_an_inference_failure_mid_session_keeps_what_was_saved(qtbot, make_windo
 
 def test_missing_models_are_one_sentence_in_the_window(qtbot, poise_home, tmp_path, monkeypatch, no_modal_dialogs,
                                                       no_dangling_threads):
-    from app.main_window import MainWindow
-    from app.settings import Settings
-    from vision.store import SessionStore, data_dir
+    from poise.app.main_window import MainWindow
+    from poise.app.settings import Settings
+    from poise.vision.sessions.store import SessionStore, data_dir
 
     empty = tmp_path / "no-models"
     empty.mkdir()
@@ -337,7 +337,7 @@ SMALL_SCREEN_CLIENT_HEIGHT = 690
 
 
 def test_the_window_fits_a_768_px_laptop_screen_with_a_session_in_review(qtbot, make_window, analysed_clip):
-    from vision.store import save_result
+    from poise.vision.sessions.store import save_result
 
     w = make_window()
     sid = save_result(w.store, analysed_clip("pyfeat__face_noface.mov"), kind="file")

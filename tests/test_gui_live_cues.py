@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.cues import CUE_TEXT, GAP_S, MIN_SHOW_S, REPEAT_AFTER_S, CueEngine
-from vision.types import Event, EventKind
+from poise.app.practice.cues import CUE_TEXT, GAP_S, MIN_SHOW_S, REPEAT_AFTER_S, CueEngine
+from poise.vision.types import Event, EventKind
 
 LOOK, SLOUCH, FIDGET = EventKind.LOOK_AWAY, EventKind.SLOUCH, EventKind.FIDGETING
 

@@ -16,9 +16,9 @@ TIMEOUT_MS = 30_000
 
 @pytest.fixture
 def window(qtbot, poise_home, models, tmp_path, no_modal_dialogs, no_dangling_threads):
-    from app.main_window import MainWindow
-    from app.settings import Settings
-    from vision.store import SessionStore, data_dir
+    from poise.app.main_window import MainWindow
+    from poise.app.settings import Settings
+    from poise.vision.sessions.store import SessionStore, data_dir
 
     store = SessionStore(data_dir())
     settings = Settings(QSettings(str(tmp_path / "poise.ini"), QSettings.Format.IniFormat))
@@ -129,7 +129,7 @@ def test_calibration_from_the_live_feed_is_saved_per_camera_and_used(qtbot, wind
 
 
 def test_progress_page_shows_stored_sessions(qtbot, window, analysed_clip):
-    from vision.store import save_result
+    from poise.vision.sessions.store import save_result
 
     w = window
     ids = [save_result(w.store, analysed_clip(name)) for name in ("pyfeat__single_face.mp4", "grid_lipnet__lbax4n.mpg")]
@@ -143,7 +143,7 @@ def test_progress_page_shows_stored_sessions(qtbot, window, analysed_clip):
 def test_export_report_html_and_pdf_from_review(qtbot, window, tmp_path, analysed_clip, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
 
-    from vision.store import save_result
+    from poise.vision.sessions.store import save_result
 
     w = window
     sid = save_result(w.store, analysed_clip("pyfeat__single_face.mp4"))

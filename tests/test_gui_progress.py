@@ -7,14 +7,14 @@ from datetime import datetime, timedelta, timezone
 import pyqtgraph as pg
 import pytest
 
-from vision.store import SessionStore
-from vision.types import FrameScores, Summary
+from poise.vision.sessions.store import SessionStore
+from poise.vision.types import FrameScores, Summary
 
 pytestmark = pytest.mark.gui
 
 
 def test_progress_view_charts_sessions_and_weeks(qtbot, poise_home):
-    from app.progress_view import ProgressView
+    from poise.app.progress.progress_page import ProgressView
 
     with SessionStore() as store:
         view = ProgressView(store)

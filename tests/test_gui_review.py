@@ -22,13 +22,13 @@ LOOK_AWAY = "proctoringai__center_left_center.mp4"  # eyes away ~6-11 s: one loo
 
 @pytest.fixture
 def noface_session(store, analysed_clip):
-    from vision.store import save_result
+    from poise.vision.sessions.store import save_result
 
     return save_result(store, analysed_clip(NOFACE), kind="file")
 
 
 def _view(qtbot, store, session_id):
-    from app.review import SessionView
+    from poise.app.review import SessionView
 
     view = SessionView(store)
     qtbot.addWidget(view)
@@ -47,9 +47,9 @@ def _image_array(qimage) -> np.ndarray:
 
 
 def test_sessions_list_shows_stored_sessions_and_emits_selection(qtbot, store, analysed_clip, noface_session):
-    from app.review import SessionsList
-    from app.review.sessions_list import COL_EYE, COL_FIDGET, COL_POSTURE
-    from app.review.style import fmt_clock, fmt_share
+    from poise.app.review import SessionsList
+    from poise.app.review.sessions_list import COL_EYE, COL_FIDGET, COL_POSTURE
+    from poise.app.review.style import fmt_clock, fmt_share
 
     lst = SessionsList(store)
     qtbot.addWidget(lst)
@@ -63,7 +63,7 @@ def test_sessions_list_shows_stored_sessions_and_emits_selection(qtbot, store, a
     assert row[COL_FIDGET] == fmt_share(info.summary.fidgeting_share)
     assert row[6] == "Complete" and row[7] == NOFACE
 
-    from vision.store import save_result
+    from poise.vision.sessions.store import save_result
 
     second = save_result(store, analysed_clip(NOFACE), kind="file")
     lst.refresh()
@@ -77,7 +77,7 @@ def test_sessions_list_shows_stored_sessions_and_emits_selection(qtbot, store, a
 
 
 def test_sessions_list_empty_state(qtbot, store):
-    from app.review import SessionsList
+    from poise.app.review import SessionsList
 
     lst = SessionsList(store)
     qtbot.addWidget(lst)
@@ -112,7 +112,7 @@ def test_not_measurable_stretches_are_gaps_not_zeros(qtbot, store, noface_sessio
 def test_event_spans_are_shaded_and_an_event_click_jumps_there(qtbot, store, analysed_clip):
     import pyqtgraph as pg
 
-    from vision.store import save_result
+    from poise.vision.sessions.store import save_result
 
     sid = save_result(store, analysed_clip(LOOK_AWAY), kind="file")
     events = store.load_events(sid)
@@ -270,8 +270,8 @@ def test_qt_binding_keeps_the_reference_count_of_none(qtbot):
 
 
 def test_review_page_shows_the_session_selected_in_the_list(qtbot, store, analysed_clip, noface_session):
-    from app.review import ReviewPage
-    from vision.store import save_result
+    from poise.app.review import ReviewPage
+    from poise.vision.sessions.store import save_result
 
     other = save_result(store, analysed_clip(LOOK_AWAY), kind="file")
     page = ReviewPage(store)
@@ -290,8 +290,8 @@ def test_review_page_shows_the_session_selected_in_the_list(qtbot, store, analys
 
 
 def test_mock_interview_answers_are_listed_with_their_scores_and_notes(qtbot, store, analysed_clip):
-    from vision.interview import per_segment_summary
-    from vision.store import save_result
+    from poise.vision.practice.interview import per_segment_summary
+    from poise.vision.sessions.store import save_result
 
     sid = save_result(store, analysed_clip(NOFACE), kind="mock_interview")
     store.add_segment(sid, 0, "Tell me about yourself.", "about you", 0.0, 2.5)
@@ -301,7 +301,7 @@ def test_mock_interview_answers_are_listed_with_their_scores_and_notes(qtbot, st
     assert view.tabs.currentWidget() is panel and panel.segment_count() == 2
     assert view.timeline.segment_starts() == [0.0, 2.5]
     expected = per_segment_summary(store.load_frames(sid), store.load_events(sid), store.list_segments(sid))
-    from app.review.style import fmt_share
+    from poise.app.review.style import fmt_share
 
     assert panel.table.item(0, 2).text() == fmt_share(expected[0].summary.eye_contact_share)
     assert panel.table.item(1, 1).text() == "Why <this> role?"

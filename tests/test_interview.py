@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from vision.interview import InterviewFlow, Phase, StoreSegments, clip_events, per_segment_summary
-from vision.questions import Question
-from vision.store import SessionStore
-from vision.types import Event, FrameScores
+from poise.vision.practice.interview import InterviewFlow, Phase, StoreSegments, clip_events, per_segment_summary
+from poise.vision.practice.questions import Question
+from poise.vision.sessions.store import SessionStore
+from poise.vision.types import Event, FrameScores
 
 QUESTIONS = [Question("Tell me about yourself.", "About you"), Question("Why us?", "About you"),
              Question("Any questions for us?", "Closing")]

@@ -30,7 +30,7 @@ def test_cli_subcommands_run_without_importing_qt(tmp_path):
 
 
 def test_version_and_help(capsys):
-    from app.launcher import main
+    from poise.app.launcher import main
 
     assert main(["--version"]) == 0
     assert "poise" in capsys.readouterr().out
@@ -50,7 +50,7 @@ def test_bad_camera_file_is_one_sentence_and_exit_2_before_qt(tmp_path):
 
 @pytest.mark.parametrize("argv, word", [(["--frobnicate"], "--frobnicate"), (["analyse-it"], "analyse-it")])
 def test_unknown_words_are_refused(capsys, argv, word):
-    from app.launcher import main
+    from poise.app.launcher import main
 
     assert main(argv) == 2
     err = capsys.readouterr().err
@@ -58,11 +58,11 @@ def test_unknown_words_are_refused(capsys, argv, word):
 
 
 def test_window_options_reach_the_gui(monkeypatch, tmp_path):
-    import app.main_window
-    from app.launcher import main
+    import poise.app.main_window
+    from poise.app.launcher import main
 
     seen = {}
-    monkeypatch.setattr(app.main_window, "run", lambda **kw: seen.update(kw) or 0)
+    monkeypatch.setattr(poise.app.main_window, "run", lambda **kw: seen.update(kw) or 0)
     video = str(clip("pyfeat__single_face.mp4"))
     assert main(["--camera-file", video, "--data-dir", str(tmp_path)]) == 0
     assert seen == {"camera_file": video, "data_dir": str(tmp_path)}
@@ -75,4 +75,4 @@ def test_the_console_script_points_at_the_launcher():
     import tomllib
 
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    assert data["project"]["scripts"]["poise"] == "app.launcher:main"
+    assert data["project"]["scripts"]["poise"] == "poise.app.launcher:main"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from vision import models as m
+from poise.vision import models as m
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import csv
 import io
 import json
 
-from vision.export import render
-from vision.store import SessionStore
-from vision.types import FrameScores, Summary
+from poise.vision.reports.export import render
+from poise.vision.sessions.store import SessionStore
+from poise.vision.types import FrameScores, Summary
 
 NASTY = 'Line one\nLine "two" — <b>bold?</b> & émoji 🙂\n\ttabbed'
 

@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from vision.progress import MIN_BEST_DURATION_S, best_session, progress
-from vision.store import SessionStore
-from vision.types import FrameScores, Summary
+from poise.vision.practice.progress import MIN_BEST_DURATION_S, best_session, progress
+from poise.vision.sessions.store import SessionStore
+from poise.vision.types import FrameScores, Summary
 
 
 def _summary(duration, eye, posture, fidget, measurable=1.0) -> Summary:

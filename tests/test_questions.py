@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from vision.questions import (BUILTIN_DIR, QuestionError, all_questions, load_deck, load_decks, parse_deck,
+from poise.vision.practice.questions import (BUILTIN_DIR, QuestionError, all_questions, load_deck, load_decks, parse_deck,
                               pick_questions)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from vision.export import render
-from vision.store import SessionStore
-from vision.summary import summarize
-from vision.types import Event, FrameScores
+from poise.vision.reports.export import render
+from poise.vision.sessions.store import SessionStore
+from poise.vision.summary import summarize
+from poise.vision.types import Event, FrameScores
 
 pytestmark = pytest.mark.gui
 
@@ -16,7 +16,7 @@ def test_pdf_export_of_a_mock_interview_report(qtbot, poise_home, tmp_path):
     from PySide6.QtGui import QTextDocument
     from PySide6.QtCore import QUrl
 
-    from app.pdf_export import PdfExportError, export_pdf, printable_document
+    from poise.app.review.pdf_export import PdfExportError, export_pdf, printable_document
 
     frames = [FrameScores(i, i / 10, 0.9 if i < 100 else 0.3, 0.8, 0.1) for i in range(200)]
     events = [Event("look_away", 11.0, 16.0)]

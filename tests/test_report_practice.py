@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from vision.export import export_session
-from vision.interview import per_segment_summary
-from vision.store import SessionStore
-from vision.summary import summarize
-from vision.types import Event, FrameScores
+from poise.vision.reports.export import export_session
+from poise.vision.practice.interview import per_segment_summary
+from poise.vision.sessions.store import SessionStore
+from poise.vision.summary import summarize
+from poise.vision.types import Event, FrameScores
 
 EVIL = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import CLIPS, clip
-from vision.types import EventKind, Reason
+from poise.vision.types import EventKind, Reason
 
 # Frame-level agreement target from the issue.
 AGREEMENT_TARGET = 0.9

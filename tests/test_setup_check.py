@@ -10,7 +10,7 @@ import dataclasses
 
 import pytest
 
-from vision.setup_check import SETUP_KEY, SetupMonitor, compare, measure_setup
+from poise.vision.setup_check import SETUP_KEY, SetupMonitor, compare, measure_setup
 
 CLIP = "proctoringai__center_left_center.mp4"
 

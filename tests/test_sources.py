@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from conftest import clip
-from vision.analysis import AnalysisSettings, open_video
-from vision.sources import FrameListSource, LatestFrameSource, SourceError, VideoFileSource
-from vision.types import Frame
+from poise.vision.analysis import AnalysisSettings, open_video
+from poise.vision.sources import FrameListSource, LatestFrameSource, SourceError, VideoFileSource
+from poise.vision.types import Frame
 
 
 @pytest.mark.parametrize(

@@ -12,10 +12,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from vision import migrations
-from vision.recorder import SessionRecorder
-from vision.store import (HEARTBEAT_STALE_S, SessionStore, StoreError, data_dir, save_result)
-from vision.types import Components, Event, FrameScores, FrameUpdate, Summary
+from poise.vision.sessions import migrations
+from poise.vision.sessions.recorder import SessionRecorder
+from poise.vision.sessions.store import (HEARTBEAT_STALE_S, SessionStore, StoreError, data_dir, save_result)
+from poise.vision.types import Components, Event, FrameScores, FrameUpdate, Summary
 
 SHORT_CLIP = "pyfeat__single_face.mp4"        # 2.4 s, one still face: a quick real analysis
 EVENT_CLIP = "proctoringai__center_left_center.mp4"  # 15 s with a look-away event at ~6-11 s

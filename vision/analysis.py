@@ -14,14 +14,14 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterator
 
-from .calibration import Calibration
-from .events import EventTracker
-from .landmarker import WORKING_LONG_SIDE, Landmarker
-from .models import ModelPaths, describe_models, resolve_models
-from .scoring import Scorer, SCORING_VERSION
-from .sources import FrameSource, VideoFileSource
-from .summary import summarize
-from .types import SCHEMA_VERSION, CancelToken, Event, Frame, FrameScores, FrameUpdate, Progress, Summary
+from poise.vision.calibration import Calibration
+from poise.vision.events import EventTracker
+from poise.vision.landmarker import WORKING_LONG_SIDE, Landmarker
+from poise.vision.models import ModelPaths, describe_models, resolve_models
+from poise.vision.scoring import Scorer, SCORING_VERSION
+from poise.vision.sources import FrameSource, VideoFileSource
+from poise.vision.summary import summarize
+from poise.vision.types import SCHEMA_VERSION, CancelToken, Event, Frame, FrameScores, FrameUpdate, Progress, Summary
 
 logger = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from dataclasses import asdict, dataclass, fields
 from statistics import median
 from typing import Any, Iterable
 
-from .features import measure
-from .types import FrameLandmarks
+from poise.vision.features import measure
+from poise.vision.types import FrameLandmarks
 
 CALIBRATION_VERSION = 1
 # A baseline needs at least this many frames where face and shoulders were both seen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .types import Event, EventKind, FrameScores
+from poise.vision.types import Event, EventKind, FrameScores
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .types import FrameLandmarks
+from poise.vision.types import FrameLandmarks
 
 # Face-mesh indices (MediaPipe canonical face model). "Right" is the subject's right eye,
 # which appears on the image's left in an unmirrored frame.

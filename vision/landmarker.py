@@ -16,8 +16,8 @@ import mediapipe as mp
 import numpy as np
 from mediapipe.tasks.python import BaseOptions, vision as mpv
 
-from .models import ModelPaths, resolve_models
-from .types import Frame, FrameLandmarks
+from poise.vision.models import ModelPaths, resolve_models
+from poise.vision.types import Frame, FrameLandmarks
 
 logger = logging.getLogger(__name__)
 

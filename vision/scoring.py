@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .calibration import Calibration
-from .features import MIN_VISIBILITY, Geometry, measure
-from .types import Components, FrameLandmarks, FrameScores, Reason
+from poise.vision.calibration import Calibration
+from poise.vision.features import MIN_VISIBILITY, Geometry, measure
+from poise.vision.types import Components, FrameLandmarks, FrameScores, Reason
 
 #: Recorded with every analysis; bump when a constant or formula below changes.
 SCORING_VERSION = 1

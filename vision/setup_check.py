@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass, fields
 from statistics import median
 from typing import Any, Iterable
 
-from .features import measure
-from .types import FrameLandmarks
+from poise.vision.features import measure
+from poise.vision.types import FrameLandmarks
 
 logger = logging.getLogger(__name__)
 

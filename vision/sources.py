@@ -12,7 +12,7 @@ from typing import Iterator, Protocol
 
 import cv2
 
-from .types import Frame
+from poise.vision.types import Frame
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .types import Event, EventKind, FrameScores, Summary
+from poise.vision.types import Event, EventKind, FrameScores, Summary
 
 # The line between "yes" and "no" for share-of-time figures: the midpoint of the score range.
 GOOD_EYE_CONTACT = 0.5

@@ -7,7 +7,7 @@ import logging
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
 
-from .style import TEXT_MUTED
+from poise.app.review.style import TEXT_MUTED
 
 logger = logging.getLogger(__name__)
 

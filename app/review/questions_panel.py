@@ -10,10 +10,10 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QSplitter, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from vision.interview import per_segment_summary
+from poise.vision.practice.interview import per_segment_summary
 
-from .notes_editor import SEGMENT_FIELDS, NotesEditor
-from .style import SCORE_COLOURS, fmt_clock, fmt_share
+from poise.app.review.notes_editor import SEGMENT_FIELDS, NotesEditor
+from poise.app.review.style import SCORE_COLOURS, fmt_clock, fmt_share
 
 logger = logging.getLogger(__name__)
 

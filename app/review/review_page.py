@@ -7,8 +7,8 @@ import logging
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QWidget
 
-from .session_view import SessionView
-from .sessions_list import SessionsList
+from poise.app.review.session_view import SessionView
+from poise.app.review.sessions_list import SessionsList
 
 logger = logging.getLogger(__name__)
 

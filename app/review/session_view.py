@@ -10,14 +10,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QSplitter, QStackedLayout, QTabWidget, QToolButton,
                                QVBoxLayout, QWidget)
 
-from .events_list import EventsList
-from .notes_editor import NotesEditor
-from .player import RecordingPlayer
-from .questions_panel import QuestionsPanel
-from .sessions_list import KIND_LABELS, STATUS_LABELS
-from .style import TEXT_MUTED, fmt_clock
-from .summary_panel import SummaryPanel
-from .timeline import Timeline
+from poise.app.review.events_list import EventsList
+from poise.app.review.notes_editor import NotesEditor
+from poise.app.review.player import RecordingPlayer
+from poise.app.review.questions_panel import QuestionsPanel
+from poise.app.review.sessions_list import KIND_LABELS, STATUS_LABELS
+from poise.app.review.style import TEXT_MUTED, fmt_clock
+from poise.app.review.summary_panel import SummaryPanel
+from poise.app.review.timeline import Timeline
 
 logger = logging.getLogger(__name__)
 

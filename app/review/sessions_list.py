@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QStackedLayout, QTableView,
                                QVBoxLayout, QWidget)
 
-from .style import SCORE_COLOURS, TEXT_MUTED, fmt_clock, fmt_share
+from poise.app.review.style import SCORE_COLOURS, TEXT_MUTED, fmt_clock, fmt_share
 
 logger = logging.getLogger(__name__)
 

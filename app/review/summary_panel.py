@@ -6,7 +6,7 @@ import logging
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from .style import SCORE_COLOURS, TEXT_MUTED, fmt_share
+from poise.app.review.style import SCORE_COLOURS, TEXT_MUTED, fmt_share
 
 logger = logging.getLogger(__name__)
 

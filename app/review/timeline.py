@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from .style import (AXIS_PEN, CURSOR_COLOUR, EVENT_SCORE, EVENT_SPAN_ALPHA, GRID_PEN,
+from poise.app.review.style import (AXIS_PEN, CURSOR_COLOUR, EVENT_SCORE, EVENT_SPAN_ALPHA, GRID_PEN,
                     NOT_MEASURABLE_ALPHA, NOT_MEASURABLE_COLOUR, SCORE_COLOURS, SEGMENT_COLOUR, SCORE_LABELS,
                     SCORE_NAMES, TEXT_MUTED, fmt_clock)
 

@@ -1,0 +1,164 @@
+"""Three live meters (eye contact, posture, fidgeting): a value, a bar, and why when not measurable."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEasingCurve, QRectF, QSize, Qt, QVariantAnimation
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from poise.app.review.style import SCORE_COLOURS, SCORE_LABELS, SCORE_NAMES, TEXT_MUTED
+from poise.vision.types import FrameScores, Reason
+
+logger = logging.getLogger(__name__)
+
+NOT_MEASURABLE = "—"
+# Why a meter shows no value, in the user's words (vision.types.Reason values).
+REASON_TEXT = {
+    Reason.NO_FACE: "Face not in view",
+    Reason.NO_POSE: "Shoulders not in view",
+    Reason.LOW_VISIBILITY: "Not clearly visible",
+    Reason.MULTIPLE_PEOPLE: "More than one person in view",
+    Reason.WARMING_UP: "Measuring…",
+}
+HINTS = {
+    "eye_contact": "Goal: looking at the lens",
+    "posture": "Goal: upright and balanced",
+    "fidgeting": "Lower is calmer",
+}
+# The bar eases to a new value over this time: scores arrive at 15-30 Hz and a bar that jumps
+# every frame is hard to read; this only animates the drawing, the value shown is the score.
+EASE_MS = 180
+BAR_HEIGHT = 10
+VALUE_POINT_SIZE = 18
+TRACK = QColor("#e5e7eb")
+CARD_STYLE = "QFrame#meterCard { background: #ffffff; border: 1px solid #e5e7eb; border-radius: 10px; }"
+
+
+class MeterBar(QWidget):
+    """A rounded bar showing a value in [0, 1]; an empty track when None."""
+
+    def __init__(self, colour: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._colour = QColor(colour)
+        self._shown = 0.0
+        self._target: float | None = None
+        self.setFixedHeight(BAR_HEIGHT)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._anim = QVariantAnimation(self)
+        self._anim.setDuration(EASE_MS)
+        self._anim.setEasingCurve(QEasingCurve.Type.OutCubic)
+        self._anim.valueChanged.connect(self._on_anim)
+
+    def set_value(self, value: float | None) -> None:
+        self._target = value
+        if value is None:
+            self._anim.stop()
+            self._shown = 0.0
+            self.update()
+            return
+        self._anim.stop()
+        self._anim.setStartValue(float(self._shown))
+        self._anim.setEndValue(float(value))
+        self._anim.start()
+
+    def _on_anim(self, v) -> None:
+        self._shown = float(v)
+        self.update()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setPen(Qt.PenStyle.NoPen)
+        r = QRectF(self.rect())
+        radius = r.height() / 2
+        p.setBrush(TRACK)
+        p.drawRoundedRect(r, radius, radius)
+        if self._target is not None:
+            w = max(r.height(), r.width() * min(1.0, max(0.0, self._shown)))
+            p.setBrush(self._colour)
+            p.drawRoundedRect(QRectF(r.left(), r.top(), w, r.height()), radius, radius)
+        p.end()
+
+
+class ScoreMeter(QFrame):
+    """Name and value on one line, the bar, and a caption (a hint, or why it is not measurable)."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.setObjectName("meterCard")
+        self.setStyleSheet(CARD_STYLE)
+        colour = SCORE_COLOURS[name]
+        self.title = QLabel(SCORE_LABELS[name])
+        self.title.setStyleSheet("font-weight: 600; color: #1f2937; border: none;")
+        self.value_label = QLabel(NOT_MEASURABLE)
+        font = QFont(self.value_label.font())
+        font.setPointSizeF(VALUE_POINT_SIZE)
+        font.setWeight(QFont.Weight.DemiBold)
+        self.value_label.setFont(font)
+        self._colours = (f"color: {colour}; border: none;", f"color: {TEXT_MUTED}; border: none;")
+        self._muted_value = None
+        self._set_value_muted(True)
+        self.value_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # Room for the widest value up front: a label that grows when "95%" becomes "100%" is
+        # clipped ("00%") until the layout catches up.
+        self.value_label.setMinimumWidth(QFontMetrics(font).horizontalAdvance("100%") + 4)
+        self.bar = MeterBar(colour)
+        self.caption = QLabel(HINTS[name])
+        self.caption.setStyleSheet(f"color: {TEXT_MUTED}; border: none;")
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.title, 1, Qt.AlignmentFlag.AlignBottom)
+        top.addWidget(self.value_label, 0)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(14, 10, 14, 12)
+        lay.setSpacing(6)
+        lay.addLayout(top)
+        lay.addWidget(self.bar)
+        lay.addWidget(self.caption)
+
+    def _set_value_muted(self, muted: bool) -> None:
+        if muted != self._muted_value:   # restyling costs a re-polish: only on a change
+            self._muted_value = muted
+            self.value_label.setStyleSheet(self._colours[1 if muted else 0])
+
+    def set_score(self, value: float | None, reason: str | None = None) -> None:
+        self._set_value_muted(value is None)
+        if value is None:
+            self.value_label.setText(NOT_MEASURABLE)
+            self.caption.setText(REASON_TEXT.get(reason or "", "Not measurable right now"))
+        else:
+            self.value_label.setText(f"{round(100 * value):d}%")
+            self.caption.setText(HINTS[self.name])
+        self.bar.set_value(value)
+
+    def value_text(self) -> str:
+        return self.value_label.text()
+
+
+class MetersPanel(QWidget):
+    """The three meters stacked; ``show_scores(FrameScores | None)``."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.meters = {name: ScoreMeter(name) for name in SCORE_NAMES}
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(10)
+        for m in self.meters.values():
+            lay.addWidget(m)
+
+    def show_scores(self, scores: FrameScores | None) -> None:
+        if scores is None:
+            for m in self.meters.values():
+                m.set_score(None, "")
+                m.caption.setText(HINTS[m.name])
+            return
+        self.meters["eye_contact"].set_score(scores.eye_contact, scores.eye_contact_reason)
+        self.meters["posture"].set_score(scores.posture, scores.posture_reason)
+        self.meters["fidgeting"].set_score(scores.fidgeting, scores.fidgeting_reason)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(280, 300)

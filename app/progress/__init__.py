@@ -1,0 +1,1 @@
+"""The Progress tab: the three scores across sessions."""

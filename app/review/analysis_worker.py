@@ -1,0 +1,161 @@
+"""Runs vision.analysis.analyze on a video file in a QThread and saves the result to the store.
+
+Cancelling stops the analysis after the current frame and saves nothing: the video file is
+still there to analyse again, and a half-analysed file would show up as a misleading session.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from poise.vision.analysis import AnalysisSettings, analyze, open_video
+from poise.vision.models import ModelError, ModelPaths, resolve_models
+from poise.vision.sources import SourceError
+from poise.vision.sessions.store import StoreError, save_result
+from poise.vision.types import CancelToken, Progress
+from poise.app.threads import worker_thread
+
+logger = logging.getLogger(__name__)
+
+# Bounded wait for the worker thread after a cancel: one frame of inference (~25-50 ms), the
+# decode thread's join and closing the MediaPipe graphs take well under this.
+STOP_TIMEOUT_MS = 5000
+
+
+class AnalysisWorker(QObject):
+    """Lives on its own QThread; ``run`` does open → analyse → save, reporting by signals."""
+
+    status_changed = Signal(str)
+    progress = Signal(int, int, float)   # frames done, frames total (-1 unknown), seconds analysed
+    succeeded = Signal(int)              # the saved session's id
+    cancelled = Signal()
+    failed = Signal(str)                 # one sentence for the user
+    finished = Signal()                  # always last
+
+    def __init__(self, store, path: str | os.PathLike, *, models: ModelPaths | None = None,
+                 settings: AnalysisSettings | None = None) -> None:
+        super().__init__()
+        self._store = store
+        self._path = Path(path)
+        self._models = models
+        self._settings = settings or AnalysisSettings()
+        self.token = CancelToken()
+
+    def cancel(self) -> None:
+        """Thread-safe: the analysis loop checks the token after every frame."""
+        self.token.cancel()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self._run()
+        except (SourceError, ModelError, StoreError) as exc:
+            logger.warning("analysis of %s failed: %s", self._path, exc)
+            self.failed.emit(str(exc))
+        except Exception as exc:  # a bug or an odd file: keep the window alive, log the trace
+            logger.exception("analysis of %s failed unexpectedly", self._path)
+            self.failed.emit(f"The analysis of {self._path.name} failed unexpectedly ({type(exc).__name__}: {exc}).")
+        finally:
+            self.finished.emit()
+
+    def _run(self) -> None:
+        self.status_changed.emit(f"Opening {self._path.name}…")
+        with open_video(self._path, self._settings) as source:
+            if self.token.cancelled:
+                self.cancelled.emit()
+                return
+            self.status_changed.emit("Loading the face and pose models…")
+            models = self._models or resolve_models()
+            if self.token.cancelled:
+                self.cancelled.emit()
+                return
+            self.status_changed.emit(f"Analysing {self._path.name}…")
+            result = analyze(source, models=models, settings=self._settings,
+                             on_progress=self._on_progress, cancel=self.token)
+        if result.cancelled or self.token.cancelled:
+            logger.info("analysis of %s cancelled after %d frames; not saved", self._path, len(result.frames))
+            self.cancelled.emit()
+            return
+        if not result.frames:
+            self.failed.emit(f"{self._path.name} has no frames that could be analysed.")
+            return
+        self.status_changed.emit("Saving the session…")
+        sid = save_result(self._store, result, kind="file")
+        logger.info("analysed %s: %d frames saved as session %d", self._path, len(result.frames), sid)
+        self.succeeded.emit(sid)
+
+    def _on_progress(self, p: Progress) -> None:
+        self.progress.emit(p.frames_done, -1 if p.frames_total is None else p.frames_total, p.t)
+
+
+class AnalysisRunner(QObject):
+    """Owns at most one AnalysisWorker and its QThread; re-emits the worker's signals.
+
+    ``start(path)`` returns False while an analysis is running. ``shutdown()`` cancels and
+    waits (bounded) so no thread outlives the owner.
+    """
+
+    status_changed = Signal(str)
+    progress = Signal(int, int, float)
+    succeeded = Signal(int)
+    cancelled = Signal()
+    failed = Signal(str)
+    running_changed = Signal(bool)
+
+    def __init__(self, store, *, models: ModelPaths | None = None,
+                 settings: AnalysisSettings | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._models = models
+        self._settings = settings
+        self._thread: QThread | None = None
+        self._worker: AnalysisWorker | None = None
+
+    def is_running(self) -> bool:
+        return self._thread is not None
+
+    def analysis_thread(self) -> QThread | None:
+        return self._thread
+
+    def start(self, path: str | os.PathLike) -> bool:
+        if self._thread is not None:
+            return False
+        worker = AnalysisWorker(self._store, path, models=self._models, settings=self._settings)
+        thread = worker_thread(worker, "poise-analysis")
+        worker.status_changed.connect(self.status_changed)
+        worker.progress.connect(self.progress)
+        worker.succeeded.connect(self.succeeded)
+        worker.cancelled.connect(self.cancelled)
+        worker.failed.connect(self.failed)
+        thread.finished.connect(self._on_thread_finished)
+        self._thread, self._worker = thread, worker
+        thread.start()
+        self.running_changed.emit(True)
+        return True
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+
+    def shutdown(self) -> None:
+        """Cancel a running analysis and wait for its thread (never terminate())."""
+        thread = self._thread
+        if thread is None:
+            return
+        self.cancel()
+        if not thread.wait(STOP_TIMEOUT_MS):
+            logger.error("analysis thread did not stop within %d ms", STOP_TIMEOUT_MS)
+            return
+        self._on_thread_finished()
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        thread, self._thread, self._worker = self._thread, None, None
+        if thread is None:
+            return
+        thread.wait()   # already finished: returns at once, and makes deletion safe
+        self.running_changed.emit(False)

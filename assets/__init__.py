@@ -1,0 +1,1 @@
+"""Files Poise ships beside its code (question decks), installed as package data of `poise.assets`."""

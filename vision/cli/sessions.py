@@ -1,0 +1,244 @@
+"""The session subcommands of `poise` (sessions, show, export, delete) and batch `analyze`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from poise.vision.sessions.store import SessionInfo, SessionStore, StoreError
+
+logger = logging.getLogger(__name__)
+
+KIND_SHORT = {"live": "live", "file": "file", "mock_interview": "mock"}
+
+
+def add_session_commands(sub, data_dir_arg) -> None:
+    """Add `sessions`, `show`, `export` and `delete` to the `poise` subparsers."""
+    p = sub.add_parser("sessions", help="list saved sessions, newest first")
+    data_dir_arg(p)
+    p = sub.add_parser("show", help="print a session's summary and events")
+    p.add_argument("id", type=_session_id, metavar="ID")
+    data_dir_arg(p)
+    p = sub.add_parser("export", help="write a session as CSV, JSON or a self-contained HTML report")
+    p.add_argument("id", type=_session_id, metavar="ID")
+    p.add_argument("--format", "-f", choices=("csv", "json", "html"), default="html")
+    p.add_argument("-o", "--output", metavar="PATH", help="file to write (default: the exports folder)")
+    data_dir_arg(p)
+    p = sub.add_parser("delete", help="delete a session with its recording and exports")
+    p.add_argument("id", type=_session_id, metavar="ID")
+    p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    data_dir_arg(p)
+
+
+def _session_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a session id (a whole number, see `poise sessions`)") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a session id (ids start at 1)")
+    return value
+
+
+def open_store(data_dir) -> SessionStore:
+    from poise.vision.cli.main import UserError
+
+    try:
+        return SessionStore(data_dir)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _user_errors(handler):
+    """Run a subcommand with its store; StoreError / ExportError become one-sentence UserErrors."""
+
+    def run(args) -> int:
+        from poise.vision.cli.main import UserError
+        from poise.vision.reports.export import ExportError
+
+        store = open_store(args.data_dir)
+        try:
+            return handler(args, store)
+        except (StoreError, ExportError) as exc:
+            raise UserError(str(exc)) from None
+        finally:
+            store.close()
+
+    return run
+
+
+# ------------------------------------------------------------------ sessions / show
+@_user_errors
+def cmd_sessions(args, store: SessionStore) -> int:
+    sessions = store.list_sessions()
+    if not sessions:
+        print(f"No sessions yet in {store.root}. Analyse a video with `poise analyze VIDEO`.")
+        return 0
+    print(format_table(["id", "date", "kind", "status", "duration", "eye contact", "posture", "fidgeting", "source"],
+                       [_session_row(s) for s in sessions], right={0, 4, 5, 6, 7}))
+    return 0
+
+
+def _session_row(s: SessionInfo) -> list[str]:
+    m = s.summary
+    return [str(s.id), f"{s.started_at.astimezone():%Y-%m-%d %H:%M}", KIND_SHORT.get(s.kind, s.kind), s.status,
+            _dur(s.duration_s), _pct(m and m.eye_contact_share), _num(m and m.mean_posture),
+            _pct(m and m.fidgeting_share), _short(Path(s.source.replace("\\", "/")).name, 32)]
+
+
+@_user_errors
+def cmd_show(args, store: SessionStore) -> int:
+    s = store.get_session(args.id)
+    events = store.load_events(args.id)
+    segments = store.list_segments(args.id)
+    print(f"Session {s.id}: {s.kind.replace('_', ' ')}, {s.status}, started {s.started_at.astimezone():%Y-%m-%d %H:%M:%S}")
+    print(f"  source           {s.source}")
+    print(f"  duration         {_dur(s.duration_s)}")
+    m = s.summary
+    if m is None:
+        print("  (no summary saved)")
+    else:
+        print(f"  frames analysed  {m.frames_analysed} ({_pct(m.measurable_share)} measurable)")
+        print(f"  eye contact      {_pct(m.eye_contact_share)} of the time (mean {_num(m.mean_eye_contact)})")
+        print(f"  posture          mean {_num(m.mean_posture)} (1 = upright and balanced)")
+        print(f"  fidgeting        {_pct(m.fidgeting_share)} of the time (mean {_num(m.mean_fidgeting)})")
+        print(f"  longest look-away {m.longest_look_away_s:.1f} s")
+        if m.frames_analysed and m.measurable_share == 0:
+            print("  Nobody could be measured in this session (no face found).")
+    if events:
+        print("  events:")
+        for e in events:
+            print(f"    {_mmss(e.start_s)}-{_mmss(e.end_s)}  {e.kind.replace('_', ' ')}"
+                  + ("" if e.duration_s is None else f"  ({e.duration_s:.1f} s)"))
+    else:
+        print("  events: none")
+    if segments:
+        print("  questions:")
+        for g in segments:
+            print(f"    {g.index + 1:>2}. {_mmss(g.start_s)}-{_mmss(g.end_s)}  {g.question}")
+    for label, text in (("notes", s.notes), ("went well", s.went_well), ("do better", s.do_better)):
+        if text:
+            print(f"  {label}: {text}")
+    if s.recording_path:
+        print(f"  recording        {s.recording_path}")
+    return 0
+
+
+# ------------------------------------------------------------------ export / delete
+@_user_errors
+def cmd_export(args, store: SessionStore) -> int:
+    from poise.vision.reports.export import export_session
+
+    path = export_session(store, args.id, args.format, args.output)
+    print(f"Wrote {path}")
+    return 0
+
+
+@_user_errors
+def cmd_delete(args, store: SessionStore) -> int:
+    from poise.vision.cli.main import EXIT_USAGE
+
+    s = store.get_session(args.id)
+    what = f"session {s.id} ({s.started_at.astimezone():%Y-%m-%d %H:%M}, {Path(s.source).name})"
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print(f"poise: not deleting {what}: confirm with --yes when not running in a terminal.", file=sys.stderr)
+            return EXIT_USAGE
+        answer = input(f"Delete {what} and its files? [y/N] ").strip().lower()
+        if answer not in ("y", "yes"):
+            print("Nothing deleted.")
+            return 0
+    store.delete_session(args.id)
+    print(f"Deleted {what}.")
+    return 0
+
+
+HANDLERS = {"sessions": cmd_sessions, "show": cmd_show, "export": cmd_export, "delete": cmd_delete}
+
+
+# ------------------------------------------------------------------ batch analyze
+def analyze_many(args, settings, save: bool) -> int:
+    """`poise analyze A B C [--jobs N]`: one line per file as it finishes, a table at the end."""
+    from poise.vision.sessions.batch import run_batch
+    from poise.vision.cli.main import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
+
+    total = len(args.videos)
+    done = 0
+
+    def on_outcome(o) -> None:
+        nonlocal done
+        done += 1
+        name = Path(o.path).name
+        if o.ok:
+            saved = f"saved as session {o.session_id}" if o.session_id is not None else "analysed (not saved)"
+            print(f"[{done}/{total}] {name}: {saved} ({o.elapsed_s:.1f} s)", file=sys.stderr)
+        else:
+            print(f"[{done}/{total}] poise: {o.error}", file=sys.stderr)
+        for w in o.warnings:
+            print(f"poise: warning: {w}", file=sys.stderr)
+
+    outcomes = run_batch(args.videos, jobs=args.jobs, settings=settings, data_dir=args.data_dir, save=save,
+                         on_outcome=on_outcome)
+    rows = []
+    for o in outcomes:
+        m = o.summary
+        if o.ok:
+            rows.append([_short(Path(o.path).name, 40), "ok" if not o.warnings else "ok*",
+                         "-" if o.session_id is None else str(o.session_id), _dur(m.duration_s),
+                         _pct(m.eye_contact_share), _num(m.mean_posture), _pct(m.fidgeting_share), ""])
+        else:
+            rows.append([_short(Path(o.path).name, 40), "failed", "-", "", "", "", "", o.error or ""])
+    print(format_table(["file", "result", "session", "duration", "eye contact", "posture", "fidgeting", "note"],
+                       rows, right={2, 3, 4, 5, 6}))
+    if any(o.warnings for o in outcomes):
+        print("* analysed with a warning (see above)")
+    failed = [o for o in outcomes if not o.ok]
+    if not failed:
+        return EXIT_OK
+    print(f"poise: {len(failed)} of {total} files could not be analysed.", file=sys.stderr)
+    return EXIT_USAGE if all(o.user_error for o in failed) else EXIT_FAILURE
+
+
+# ------------------------------------------------------------------ formatting
+def format_table(header: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    # The last column may be a long sentence: no padding for it.
+    def line(r):
+        cells = [str(c).rjust(w) if i in right else str(c).ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
+        cells[-1] = str(r[-1])
+        return "  ".join(cells).rstrip()
+
+    return "\n".join([line(header), *(line(r) for r in rows)])
+
+
+def _pct(v) -> str:
+    return "-" if v is None else f"{v * 100:.0f}%"
+
+
+def _num(v) -> str:
+    return "-" if v is None else f"{v:.2f}"
+
+
+def _dur(seconds) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m}:{s:02d}"
+
+
+def _mmss(seconds) -> str:
+    if seconds is None:
+        return "…"
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m:02d}:{s:02d}"
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+

@@ -1,0 +1,1 @@
+"""The practice workflow without Qt: mock-interview timing, question decks and progress across sessions."""
