@@ -1,5 +1,6 @@
 """The one analysis function: callbacks, cancellation, one model load, live hand-over."""
 
+import dataclasses
 import os
 import sys
 import threading
@@ -84,7 +85,9 @@ def test_one_frame_ahead_gives_the_scores_of_frame_by_frame_detection(models):
     with open_video(clip(name), AnalysisSettings(analysis_fps=8)) as src:
         one_by_one = analyze(_AsCamera(src), models=models)
     assert len(ahead.frames) == len(one_by_one.frames) > 40
-    assert ahead.frames == one_by_one.frames
+    # A camera has no file to read the sound from: only `speaking` may differ.
+    assert {f.speaking for f in one_by_one.frames} == {None} and {f.speaking for f in ahead.frames} != {None}
+    assert [dataclasses.replace(f, speaking=None) for f in ahead.frames] == one_by_one.frames
     assert ahead.events == one_by_one.events
 
 

@@ -24,7 +24,8 @@ EVENT_CLIP = "proctoringai__center_left_center.mp4"  # 15 s with a look-away eve
 def _frames(n: int, t0: float = 0.0, step: float = 1 / 15) -> list[FrameScores]:
     return [FrameScores(i, t0 + i * step, 0.5 + (i % 5) / 10, None if i % 7 == 0 else 0.9, 0.1,
                         None, "no_pose" if i % 7 == 0 else None, None,
-                        Components(head_yaw=i * 0.123456, blink=bool(i % 2), face_touch=False))
+                        Components(head_yaw=i * 0.123456, blink=bool(i % 2), face_touch=False),
+                        speaking=(None, True, False)[i % 3])
             for i in range(n)]
 
 
@@ -72,6 +73,7 @@ def test_frames_events_summary_round_trip(tmp_path):
         assert b.t == pytest.approx(a.t, abs=1e-3)
         assert b.components.head_yaw == pytest.approx(a.components.head_yaw, abs=1e-4)
         assert b.components.blink is a.components.blink and b.components.gaze_offset is None
+        assert b.speaking is a.speaking
     assert store.load_events(sid) == [Event("look_away", 0.5, 1.25), Event("slouch", 2.0, None)]
     final = [Event("look_away", 0.5, 1.25), Event("slouch", 2.0, 2.6)]
     store.finish_session(sid, summary=_summary(2.67), events=final, duration_s=2.67)
@@ -178,12 +180,14 @@ def test_v1_database_is_upgraded_with_its_data(tmp_path):
     conn.close()
 
     store = SessionStore(tmp_path)
-    assert migrations.schema_version(store.conn) == 2
+    assert migrations.schema_version(store.conn) == migrations.LATEST_VERSION == 3
     info = store.get_session(1)
     assert (info.source, info.notes, info.went_well, info.do_better, info.calibration_id) == ("old.mp4", "v1 note", "", "", None)
     assert info.summary.mean_posture == 0.8
     [frame] = store.load_frames(1)
     assert (frame.components.head_yaw, frame.components.head_pitch, frame.components.gaze_yaw) == (1.5, -2.5, None)
+    assert frame.speaking is None   # v3: frames stored before voice activity have no audio
+    assert info.summary.speaking_share is None
     assert store.load_events(1) == [Event("slouch", 0.0, 1.0)]
     seg = store.add_segment(1, 0, "q", "c", 0.0)
     assert store.list_segments(1)[0].id == seg

@@ -11,7 +11,7 @@ import queue
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable, Iterator
 
 from poise.vision.calibration import Calibration
@@ -22,6 +22,7 @@ from poise.vision.scoring import Scorer, SCORING_VERSION
 from poise.vision.sources import FrameSource, VideoFileSource
 from poise.vision.summary import summarize
 from poise.vision.types import SCHEMA_VERSION, CancelToken, Event, Frame, FrameScores, FrameUpdate, Progress, Summary
+from poise.vision.voice import voice_track_from_file
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ def analyze(
     on_result: Callable[[FrameUpdate], None] | None = None,
     cancel: CancelToken | None = None,
     landmarker: Landmarker | None = None,
+    voice: Callable[[float], bool | None] | None = None,
 ) -> AnalysisResult:
     """Analyse every frame ``source`` yields and return scores, events and a summary.
 
@@ -111,6 +113,10 @@ def analyze(
     recorder subscribe to it); ``on_progress`` at most ~10 times a second; ``cancel`` stops
     the loop after the current frame, and the partial result is returned with
     ``cancelled=True``. A ``landmarker`` may be passed in to reuse loaded models.
+
+    ``voice(t)`` says whether the user speaks at source time ``t`` (None = no audio); a live
+    run passes the microphone's; for a file it comes from the file's own audio track
+    (vision.voice), and a source without a file or an audio track gives ``speaking = None``.
     """
     settings = settings or AnalysisSettings()
     cancel = cancel or CancelToken()
@@ -119,6 +125,9 @@ def analyze(
     lm = landmarker or Landmarker(models, working_long_side=settings.working_long_side)
     scorer = Scorer(calibration)
     tracker = EventTracker()
+    if voice is None and not source.is_live and getattr(source, "path", None) is not None:
+        track = voice_track_from_file(source.path)
+        voice = None if track is None else track.speaking_at
     frames: list[FrameScores] = []
     stride = getattr(source, "stride", 1)
     total = source.frame_count
@@ -133,6 +142,8 @@ def analyze(
             if cancel.cancelled:  # the frame already on the models when cancel came is dropped
                 break
             scores = scorer.score(landmarks)
+            if voice is not None:
+                scores = replace(scores, speaking=voice(scores.t))
             events = tracker.update(scores)
             frames.append(scores)
             last_t = scores.t

@@ -28,7 +28,31 @@ def summarize(frames: Sequence[FrameScores], events: Sequence[Event], duration_s
         mean_fidgeting=_mean(fidget),
         longest_look_away_s=max(look_aways, default=0.0),
         event_counts={k: sum(1 for e in events if e.kind == k) for k in EventKind.ALL},
+        speaking_share=_share([f.speaking for f in frames if f.speaking is not None], bool),
+        longest_pause_s=longest_pause(frames),
+        eye_contact_speaking_share=_share([f.eye_contact for f in frames if f.speaking is True
+                                           and f.eye_contact is not None], lambda v: v >= GOOD_EYE_CONTACT),
+        eye_contact_silent_share=_share([f.eye_contact for f in frames if f.speaking is False
+                                         and f.eye_contact is not None], lambda v: v >= GOOD_EYE_CONTACT),
     )
+
+
+def longest_pause(frames: Sequence[FrameScores]) -> float | None:
+    """The longest silence between two speaking frames, in seconds (from the first silent
+    frame to the next speaking one); 0.0 without such a pause, None without audio. Over the
+    frames of one answer this is the longest silence inside that answer."""
+    longest, last_speaking_t, silent_from = None, None, None
+    for f in frames:
+        if f.speaking is None:
+            continue
+        longest = longest or 0.0
+        if f.speaking:
+            if silent_from is not None and last_speaking_t is not None:
+                longest = max(longest, f.t - silent_from)
+            last_speaking_t, silent_from = f.t, None
+        elif silent_from is None:
+            silent_from = f.t
+    return longest
 
 
 def _mean(xs: list[float]) -> float | None:

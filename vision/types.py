@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 
 #: Bumped whenever a persisted record (JSON export, database row) changes shape.
-SCHEMA_VERSION = 1
+#: 2: frames carry ``speaking`` and the summary the voice figures (issue 11).
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,8 @@ class FrameScores:
     posture_reason: str | None = None
     fidgeting_reason: str | None = None
     components: Components = field(default_factory=Components)
+    #: Voice activity at this frame's time; None when there is no audio (vision.voice).
+    speaking: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +111,7 @@ class FrameScores:
             "eye_contact": _round(self.eye_contact),
             "posture": _round(self.posture),
             "fidgeting": _round(self.fidgeting),
+            "speaking": self.speaking,
             "reasons": {
                 k: v
                 for k, v in (
@@ -159,6 +163,12 @@ class Summary:
     mean_fidgeting: float | None
     longest_look_away_s: float
     event_counts: dict[str, int]
+    # Voice figures (vision.voice); None when there was no audio. Eye contact shares are over
+    # frames with measurable eye contact, split by whether the user was speaking.
+    speaking_share: float | None = None
+    longest_pause_s: float | None = None        # longest silence between two stretches of speech
+    eye_contact_speaking_share: float | None = None
+    eye_contact_silent_share: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = {f.name: _round(getattr(self, f.name)) for f in fields(self)}

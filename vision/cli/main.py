@@ -133,6 +133,7 @@ def format_summary(result) -> str:
         f"  fidgeting        {pct(s.fidgeting_share)} of the time (mean {score(s.mean_fidgeting)})",
         f"  longest look-away {s.longest_look_away_s:.1f} s",
         f"  measurable       {s.measurable_share * 100:.0f}% of frames",
+        *voice_lines(s, pct),
     ]
     if result.events:
         lines.append("  events:")
@@ -145,6 +146,17 @@ def format_summary(result) -> str:
     return "\n".join(lines)
 
 
+def voice_lines(s, pct) -> list[str]:
+    """The voice figures of a summary, or one line saying there was no sound."""
+    if s.speaking_share is None:
+        return ["  speaking         no audio"]
+    return [
+        f"  speaking         {pct(s.speaking_share)} of the time (longest pause {s.longest_pause_s:.1f} s)",
+        f"  eye contact      {pct(s.eye_contact_speaking_share)} while speaking, "
+        f"{pct(s.eye_contact_silent_share)} while silent",
+    ]
+
+
 def frames_csv(frames) -> str:
     """Per-frame scores and components as CSV text (one row per analysed frame)."""
     from poise.vision.types import Components
@@ -152,11 +164,12 @@ def frames_csv(frames) -> str:
     comp_names = list(Components.__slots__)
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["t", "eye_contact", "posture", "fidgeting", "eye_contact_reason", "posture_reason", "fidgeting_reason", *comp_names])
+    w.writerow(["t", "eye_contact", "posture", "fidgeting", "speaking", "eye_contact_reason", "posture_reason",
+                "fidgeting_reason", *comp_names])
     fmt = lambda v: "" if v is None else (f"{v:.4f}" if isinstance(v, float) else v)
     for f in frames:
         c = f.components
-        w.writerow([f"{f.t:.3f}", fmt(f.eye_contact), fmt(f.posture), fmt(f.fidgeting),
+        w.writerow([f"{f.t:.3f}", fmt(f.eye_contact), fmt(f.posture), fmt(f.fidgeting), fmt(f.speaking),
                     f.eye_contact_reason or "", f.posture_reason or "", f.fidgeting_reason or "",
                     *(fmt(getattr(c, n)) for n in comp_names)])
     return out.getvalue()

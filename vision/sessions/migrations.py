@@ -82,9 +82,14 @@ CREATE TABLE segments (
 CREATE INDEX segments_session ON segments (session_id, idx);
 """
 
+#: Version 3: voice activity per frame (issue 11): 1 speaking, 0 silent, NULL without audio.
+V2_TO_V3 = """
+ALTER TABLE frames ADD COLUMN speaking INTEGER;
+"""
+
 #: MIGRATIONS[n] upgrades a version-n database to version n + 1.
-MIGRATIONS: dict[int, str] = {1: V1_TO_V2}
-LATEST_VERSION = 2
+MIGRATIONS: dict[int, str] = {1: V1_TO_V2, 2: V2_TO_V3}
+LATEST_VERSION = 3
 
 
 class SchemaTooNew(RuntimeError):

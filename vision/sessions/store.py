@@ -63,6 +63,8 @@ KINDS: tuple[str, ...] = ("live", "file", "mock_interview")
 STATUSES: tuple[str, ...] = ("recording", "complete", "interrupted")
 COMPONENT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Components))
 SUMMARY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Summary))
+#: Summaries stored before voice activity (schema 3) lack these; they load as None.
+VOICE_SUMMARY_FIELDS = ("speaking_share", "longest_pause_s", "eye_contact_speaking_share", "eye_contact_silent_share")
 
 
 class StoreError(RuntimeError):
@@ -193,14 +195,15 @@ def frame_row(session_id: int, f: FrameScores) -> tuple:
     while comps and comps[-1] is None:
         comps.pop()
     return (session_id, f.index, round(f.t, 3), _num(f.eye_contact), _num(f.posture), _num(f.fidgeting),
-            f.eye_contact_reason, f.posture_reason, f.fidgeting_reason, _dumps(comps) if comps else None)
+            f.eye_contact_reason, f.posture_reason, f.fidgeting_reason, _dumps(comps) if comps else None,
+            None if f.speaking is None else int(f.speaking))
 
 
 def summary_from_dict(d: dict | None) -> Summary | None:
     if not d:
         return None
     try:
-        values = {name: d[name] for name in SUMMARY_FIELDS}
+        values = {name: d[name] for name in SUMMARY_FIELDS if name in d or name not in VOICE_SUMMARY_FIELDS}
     except KeyError:
         logger.warning("stored summary lacks fields %s", set(SUMMARY_FIELDS) - set(d))
         return None
@@ -317,7 +320,7 @@ class SessionStore:
         with self._lock, self._tx() as c:
             self._require(c, session_id)
             if rows:
-                c.executemany("INSERT OR REPLACE INTO frames VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                c.executemany("INSERT OR REPLACE INTO frames VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             if events:
                 self._upsert_events(c, session_id, events)
             self._beat(c, session_id)
@@ -392,17 +395,18 @@ class SessionStore:
         with self._lock:
             names = self._component_fields(self.conn, session_id)
             rows = self.conn.execute("SELECT idx, t, eye_contact, posture, fidgeting, eye_contact_reason,"
-                                     " posture_reason, fidgeting_reason, components FROM frames"
+                                     " posture_reason, fidgeting_reason, components, speaking FROM frames"
                                      " WHERE session_id = ? ORDER BY idx", (session_id,)).fetchall()
         known = set(COMPONENT_FIELDS)
         out = []
-        for idx, t, ec, po, fi, ecr, por, fir, comps in rows:
+        for idx, t, ec, po, fi, ecr, por, fir, comps, speaking in rows:
             if comps:
                 values = {n: v for n, v in zip(names, json.loads(comps)) if n in known}
                 components = Components(**values)
             else:
                 components = Components()
-            out.append(FrameScores(idx, t, ec, po, fi, ecr, por, fir, components))
+            out.append(FrameScores(idx, t, ec, po, fi, ecr, por, fir, components,
+                                   None if speaking is None else bool(speaking)))
         return out
 
     @_translated
