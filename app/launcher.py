@@ -22,6 +22,7 @@ window:
                         file as if it were the camera, --data-dir chooses where sessions live
 """
 EXIT_USAGE = 2
+EXIT_MISSING_LIBRARIES = 3
 
 
 def _cli_commands() -> frozenset[str]:
@@ -57,6 +58,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SourceError as exc:
             print(f"poise: {exc}", file=sys.stderr)
             return EXIT_USAGE
+    from poise.app.system_libs import missing_libraries, missing_libraries_message, platform_name
+
+    # Before any Qt import: a missing system library is one install line, not Qt's abort.
+    # (run() undoes OpenCV's Qt variables just before it creates the QApplication.)
+    if missing := missing_libraries():
+        print(missing_libraries_message(missing, platform_name()), file=sys.stderr)
+        return EXIT_MISSING_LIBRARIES
     from poise.app.main_window import run  # Qt from here on
 
     return run(camera_file=opts.camera_file, data_dir=opts.data_dir)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QSizePolicy, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from poise.app.about import AboutDialog
+from poise.app.quit_signals import QuitOnSignals
 from poise.app.review.analyze_dialog import VIDEO_FILTER, AnalyzeVideoDialog
 from poise.app.practice import LivePage
 from poise.app.practice.practice_controller import PracticeController
@@ -23,12 +25,24 @@ from poise.vision.sources import list_cameras
 
 logger = logging.getLogger(__name__)
 
+# The first window: this size when the screen has room, else the screen's available area.
 DEFAULT_SIZE = (1360, 860)
-# The mock interview's question column: a fixed width, so the layout does not jump between
-# short and long questions; 440 px holds the panel's buttons and ~25 characters of 24 pt
-# question per line, and leaves the mirror 540 px at the default window width.
+# The smallest supported window (a 1024x640 netbook or a split-screen half): every control
+# is reachable and nothing overlaps at this size (tests/test_window_fit.py).
+MIN_SUPPORTED_SIZE = (1024, 640)
+# Room left for the window manager's title bar and borders, which availableGeometry() does not
+# subtract (about 30 px on GNOME, KDE and Xfce).
+FRAME_ALLOWANCE = (0, 32)
+# The mock interview's question column: 440 px (~25 characters of 24 pt question per line)
+# when the window has room, down to its contents' minimum (~330 px) in a 1024 px window. Its
+# width follows the window only, so the layout does not jump between short and long questions.
 INTERVIEW_WIDTH = 440
 STATUS_MESSAGE_MS = 6000
+FIGURES_TEMPLATE = "Display 60 fps  ·  Scores 60/s  ·  Latency 999 ms  ·  Dropped 100% (9999/99999)"
+# Testing hook: POISE_AUTOSTART_SESSION=1 starts a practice session as soon as the source and
+# the models are ready (tests/test_window_xcb.py ends such a session with SIGTERM).
+AUTOSTART_ENV = "POISE_AUTOSTART_SESSION"
+AUTOSTART_POLL_MS = 100
 
 
 class MainWindow(QMainWindow):
@@ -60,10 +74,13 @@ class MainWindow(QMainWindow):
         column.addWidget(self.tabs)
         self.setCentralWidget(central)
         # Mock interview mode: the question sits beside the mirror, on the Practice page only.
-        self.practice.interview.setFixedWidth(INTERVIEW_WIDTH)
+        self.practice.interview.setMaximumWidth(INTERVIEW_WIDTH)
+        self.practice.interview.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         self.live.add_companion(self.practice.interview)
         self.interview_button = self.live.add_toggle("Mock interview", "Practise answering interview questions (Ctrl+I)")
         self.figures_label = QLabel()
+        # Room for long figures up front, so the status line does not jitter as numbers grow.
+        self.figures_label.setMinimumWidth(self.figures_label.fontMetrics().horizontalAdvance(FIGURES_TEMPLATE))
         self.statusBar().addPermanentWidget(self.figures_label)
         self._build_actions()
 
@@ -94,8 +111,7 @@ class MainWindow(QMainWindow):
             action.setChecked(on)
         if (geometry := self.settings.geometry()) is not None:
             self.restoreGeometry(geometry)
-        else:
-            self.resize(*DEFAULT_SIZE)
+        self.fit_to_screen(first=geometry is None)
         self.review.refresh()
         if camera_file:
             self.live.open_video_as_camera(camera_file)
@@ -103,6 +119,25 @@ class MainWindow(QMainWindow):
             self._use_cameras(cameras)
         else:
             QTimer.singleShot(0, self.find_cameras)
+
+    def fit_to_screen(self, *, first: bool = True) -> None:
+        """The first window is DEFAULT_SIZE or the screen's available area, whichever is smaller,
+        centred; a remembered geometry larger than the screen (another monitor) is shrunk to fit."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(*DEFAULT_SIZE)
+            return
+        area = screen.availableGeometry()
+        room_w, room_h = area.width() - FRAME_ALLOWANCE[0], area.height() - FRAME_ALLOWANCE[1]
+        if first:
+            w, h = min(DEFAULT_SIZE[0], room_w), min(DEFAULT_SIZE[1], room_h)
+        elif self.width() > room_w or self.height() > room_h:
+            w, h = min(self.width(), room_w), min(self.height(), room_h)
+        else:
+            return
+        self.resize(max(w, MIN_SUPPORTED_SIZE[0]), max(h, MIN_SUPPORTED_SIZE[1]))
+        self.move(area.left() + max(0, (area.width() - self.width()) // 2),
+                  area.top() + max(0, (area.height() - FRAME_ALLOWANCE[1] - self.height()) // 2))
 
     # ----- actions -----------------------------------------------------------------------------
     def _action(self, menu, text: str, slot, shortcut: str | None = None, *, checkable: bool = False) -> QAction:
@@ -217,6 +252,19 @@ class MainWindow(QMainWindow):
                 return None
         return self.reports.export(sid, fmt, path)
 
+    def start_session_when_ready(self) -> None:
+        """Start a session once the live source has its models (the session button is enabled)."""
+        timer = QTimer(self)
+        timer.setInterval(AUTOSTART_POLL_MS)
+
+        def poll() -> None:
+            if self.live.session.button.isEnabled() and not self.live.controller.is_running():
+                timer.stop()
+                self.live.start_session()
+
+        timer.timeout.connect(poll)
+        timer.start()
+
     # ----- handlers ------------------------------------------------------------------------------
     def _open_in_review(self, session_id: int) -> None:
         self.tabs.setCurrentWidget(self.review)
@@ -277,8 +325,10 @@ def run(*, camera_file: str | None = None, data_dir: str | None = None) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from poise.app.system_libs import undo_opencv_qt_env
     from poise.vision.sessions.store import SessionStore, StoreError, data_dir as resolve_data_dir
 
+    undo_opencv_qt_env()   # also when run() is called without the launcher (scripts)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Poise")
@@ -293,6 +343,12 @@ def run(*, camera_file: str | None = None, data_dir: str | None = None) -> int:
     try:
         window = MainWindow(store, camera_file=camera_file)
         window.show()
-        return app.exec()
+        # SIGTERM/SIGHUP: like the close button (the session is finished and saved), then quit.
+        quit_on_signals = QuitOnSignals(lambda: (window.close(), app.quit()))
+        if os.environ.get(AUTOSTART_ENV) == "1":
+            window.start_session_when_ready()
+        code = app.exec()
+        quit_on_signals.uninstall()
+        return code
     finally:
         store.close()

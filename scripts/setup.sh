@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
-# Create .venv and install Poise with its test extras (system libraries Qt needs, when root).
+# Create .venv and install Poise with its test extras; as root on Debian/Ubuntu, also the system
+# libraries Qt's xcb (desktop) and offscreen platforms need, read from PySide6's own plugins with
+# ldd (python -m poise.app.system_libs; without root, `poise` prints the apt-get line instead).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! { ldconfig -p | grep -q libEGL.so.1 && ldconfig -p | grep -q libportaudio.so.2; }; then
-  # Qt's xcb/offscreen platform plugins load these; minimal images lack them. libportaudio2 is
-  # the microphone (sounddevice); without it sessions are recorded without sound.
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libportaudio2 >/dev/null
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! ldconfig -p | grep -q libportaudio.so.2; then
+  # libportaudio2 is the microphone (sounddevice); without it sessions are recorded without sound.
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libportaudio2 >/dev/null
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+missing="$(.venv/bin/python -m poise.app.system_libs)"
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing system libraries for Qt: $missing"
+    # shellcheck disable=SC2086  # one word per package
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+  else
+    echo "setup: Qt's window needs system libraries; install them with: sudo apt-get install -y $missing" >&2
+  fi
+fi

@@ -164,3 +164,22 @@ def store(poise_home):
     s = SessionStore(data_dir())
     yield s
     s.close()
+
+
+@pytest.fixture(autouse=True)
+def labels_fit(request):
+    """Every GUI test (one that uses qtbot) ends with a check over every window still shown:
+    no label is drawn shorter or narrower than its text needs (tests/window_checks.py)."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("qtbot")   # set up first, so this check runs before qtbot closes the widgets
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    from window_checks import clipped_labels
+
+    app = QApplication.instance()
+    app.processEvents()   # pending layout passes (a label whose text just changed)
+    problems = [p for w in app.topLevelWidgets() if w.isVisible() for p in clipped_labels(w)]
+    assert not problems, "labels drawn shorter than their text:\n  " + "\n  ".join(problems)

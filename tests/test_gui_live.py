@@ -348,8 +348,9 @@ def test_the_window_fits_a_768_px_laptop_screen_with_a_session_in_review(qtbot, 
     w.resize(1366, SMALL_SCREEN_CLIENT_HEIGHT)
     qtbot.waitUntil(lambda: w.height() == SMALL_SCREEN_CLIENT_HEIGHT, timeout=2000)
     view = w.review.view
-    # Nothing is squeezed below its minimum: the notes fields scroll instead.
+    # Nothing is squeezed below its minimum: the notes pane scrolls as one form instead.
     assert view.timeline.height() >= view.timeline.minimumHeight()
     assert view.player.height() >= view.player.minimumSizeHint().height()
     for edit in view.notes.edits.values():
-        assert edit.height() >= edit.minimumHeight() > 2 * edit.fontMetrics().lineSpacing()
+        assert edit.height() >= edit.minimumSizeHint().height() > 2 * edit.fontMetrics().lineSpacing()
+        assert edit.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff   # no scrollbar of its own

@@ -76,3 +76,49 @@ def test_the_console_script_points_at_the_launcher():
 
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert data["project"]["scripts"]["poise"] == "poise.app.launcher:main"
+
+
+LDD_OUTPUT = """\
+\tlinux-vdso.so.1 (0x00007ffd)
+\tlibQt6XcbQpa.so.6 => /venv/PySide6/Qt/lib/libQt6XcbQpa.so.6 (0x00007f)
+\tlibxcb-cursor.so.0 => not found
+\tlibxcb-icccm.so.4 => not found
+\tlibxcb-icccm.so.4 => not found
+\tlibX11.so.6 => /lib/x86_64-linux-gnu/libX11.so.6 (0x00007f)
+"""
+
+
+def test_missing_xcb_libraries_become_one_apt_line():
+    from poise.app.system_libs import missing_libraries_message, packages_for, parse_ldd_missing
+
+    missing = parse_ldd_missing(LDD_OUTPUT)
+    assert missing == ["libxcb-cursor.so.0", "libxcb-icccm.so.4"]
+    assert packages_for(missing) == ["libxcb-cursor0", "libxcb-icccm4"]
+    text = missing_libraries_message(missing)
+    assert text.splitlines()[-1].strip() == "sudo apt-get install -y libxcb-cursor0 libxcb-icccm4"
+
+
+def test_the_installed_qt_plugins_find_their_libraries_here():
+    """On this machine (set up by scripts/setup.sh) nothing is missing for xcb or offscreen."""
+    from poise.app.system_libs import missing_libraries, qt_plugin_dir
+
+    assert (qt_plugin_dir() / "platforms" / "libqxcb.so").is_file()
+    assert missing_libraries("xcb") == [] and missing_libraries("offscreen") == []
+
+
+def test_launcher_prints_the_install_line_before_qt_when_libraries_are_missing(tmp_path):
+    code = ("import sys; import poise.app.system_libs as s; s.missing_libraries = lambda platform=None: "
+            "['libxcb-cursor.so.0']; from poise.app.launcher import main; rc = main([]); "
+            "assert 'PySide6.QtWidgets' not in sys.modules, 'Qt was imported'; sys.exit(rc)")
+    r = _run(code, tmp_path / "home")
+    assert r.returncode == 3, r.stderr
+    assert "sudo apt-get install -y libxcb-cursor0" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_opencv_qt_variables_are_removed_and_the_users_own_are_kept():
+    from poise.app.system_libs import undo_opencv_qt_env
+
+    env = {"QT_QPA_PLATFORM_PLUGIN_PATH": "/venv/lib/python3.11/site-packages/cv2/qt/plugins",
+           "QT_QPA_FONTDIR": "/usr/share/fonts/mine"}
+    assert undo_opencv_qt_env(env) == ["QT_QPA_PLATFORM_PLUGIN_PATH"]
+    assert env == {"QT_QPA_FONTDIR": "/usr/share/fonts/mine"}

@@ -25,6 +25,8 @@ TICK_MS = 200
 DEFAULT_QUESTION_COUNT = 5
 # Question text size: readable from a normal seat a metre away from a laptop screen.
 QUESTION_POINT_SIZE = 24
+# Left and right margin of each page: the column is 330-440 px wide beside the mirror.
+PAGE_MARGIN = 16
 ACCENT = "#2563eb"
 OVERTIME = "#b45309"
 SECONDARY_STYLE = ("QPushButton { background: #ffffff; color: #1f2937; border: 1px solid #d1d5db;"
@@ -76,9 +78,8 @@ class InterviewPanel(QWidget):
         page = QWidget()
         title = QLabel("Mock interview")
         title.setStyleSheet("font-size: 20pt; font-weight: 600;")
-        intro = QLabel("Poise asks you common interview questions one at a time. Answer out loud to the "
-                       "camera as you would in a video interview; your eye contact, posture and fidgeting "
-                       "are scored for every answer so you can review them question by question.")
+        intro = QLabel("Common interview questions, one at a time. Answer out loud to the camera; "
+                       "each answer is scored, so you can review it question by question.")
         intro.setWordWrap(True)
         intro.setStyleSheet(f"color: {TEXT_MUTED};")
         self.count_spin = QSpinBox()
@@ -110,8 +111,8 @@ class InterviewPanel(QWidget):
         deck_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.deck_note = deck_note
         lay = QVBoxLayout(page)
-        lay.setContentsMargins(32, 28, 32, 28)
-        lay.setSpacing(14)
+        lay.setContentsMargins(PAGE_MARGIN, 16, PAGE_MARGIN, 16)
+        lay.setSpacing(10)
         lay.addWidget(title)
         lay.addWidget(intro)
         lay.addLayout(form)
@@ -163,16 +164,19 @@ class InterviewPanel(QWidget):
         timer_row = QHBoxLayout()
         timer_row.addWidget(self.phase_label, 1)
         timer_row.addWidget(self.clock_label)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.end_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.answer_button)
-        buttons.addWidget(self.next_button)
+        # Two rows, so the column fits beside the mirror in a 1024 px window.
+        buttons = QVBoxLayout()
+        forward = QHBoxLayout()
+        forward.addStretch(1)
+        forward.addWidget(self.answer_button)
+        forward.addWidget(self.next_button)
+        buttons.addLayout(forward)
+        buttons.addWidget(self.end_button, 0, Qt.AlignmentFlag.AlignRight)
         card = QFrame()
         card.setObjectName("questionCard")
         card.setStyleSheet("#questionCard { background: #ffffff; border: 1px solid #e5e7eb; border-radius: 12px; }")
         inner = QVBoxLayout(card)
-        inner.setContentsMargins(28, 22, 28, 22)
+        inner.setContentsMargins(20, 18, 20, 18)
         inner.setSpacing(12)
         inner.addWidget(self.position_label)
         inner.addStretch(1)
@@ -180,7 +184,7 @@ class InterviewPanel(QWidget):
         inner.addWidget(self.tip_label)
         inner.addStretch(2)
         lay = QVBoxLayout(page)
-        lay.setContentsMargins(24, 20, 24, 20)
+        lay.setContentsMargins(PAGE_MARGIN, 16, PAGE_MARGIN, 16)
         lay.setSpacing(12)
         lay.addWidget(card, 1)
         lay.addLayout(timer_row)
@@ -206,7 +210,7 @@ class InterviewPanel(QWidget):
         row.addWidget(self.again_button)
         row.addStretch(1)
         lay = QVBoxLayout(page)
-        lay.setContentsMargins(32, 28, 32, 28)
+        lay.setContentsMargins(PAGE_MARGIN, 24, PAGE_MARGIN, 24)
         lay.setSpacing(14)
         lay.addWidget(self.done_title)
         lay.addWidget(self.done_text)

@@ -38,7 +38,8 @@ logger = logging.getLogger(__name__)
 TICK_MS = 250
 STATUS_EVERY_TICKS = 2
 SIDE_WIDTH = 300
-TIMELINE_HEIGHT = 150
+# The rolling timeline's height (legend row and plot): short, so the mirror keeps the height.
+TIMELINE_HEIGHT = 120
 TOGGLE_STYLE = ("QPushButton { border: 1px solid #d1d5db; border-radius: 14px; padding: 4px 12px;"
                 " background: #ffffff; color: #374151; }"
                 " QPushButton:checked { background: #dbeafe; border-color: #93c5fd; color: #1e3a8a; }")
@@ -96,7 +97,7 @@ class LivePage(QWidget):
         left.addLayout(head)
         left.addWidget(self.video, 1)
         side = QVBoxLayout()
-        side.setSpacing(10)
+        side.setSpacing(6)
         side.addWidget(self.meters)
         side.addWidget(self.session)
         side.addStretch(1)

@@ -113,8 +113,8 @@ class ScoreMeter(QFrame):
         top.addWidget(self.title, 1, Qt.AlignmentFlag.AlignBottom)
         top.addWidget(self.value_label, 0)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(14, 10, 14, 12)
-        lay.setSpacing(6)
+        lay.setContentsMargins(14, 6, 14, 6)   # compact: meters and session card fit beside a 1024x640 mirror
+        lay.setSpacing(4)
         lay.addLayout(top)
         lay.addWidget(self.bar)
         lay.addWidget(self.caption)

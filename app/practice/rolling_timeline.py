@@ -10,6 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from poise.app.chart_legend import ChartLegend
 from poise.app.review.style import AXIS_PEN, GRID_PEN, SCORE_COLOURS, SCORE_LABELS, SCORE_NAMES, TEXT_MUTED
 from poise.vision.types import FrameUpdate
 
@@ -53,15 +54,18 @@ class RollingTimeline(QWidget):
             ax.setTextPen(pg.mkPen(TEXT_MUTED))
         item.getAxis("left").setTicks([[(0, "0%"), (0.5, "50%"), (1, "100%")]])
         item.getAxis("left").setWidth(44)
-        legend = item.addLegend(offset=(8, 4), colCount=3, labelTextColor=TEXT_MUTED)
+        # Three short labels on a short axis: let them fill it (pyqtgraph hides them otherwise).
+        item.getAxis("left").setStyle(textFillLimits=[(0, 0.95)], hideOverlappingLabels=False)
+        self.legend = ChartLegend([(SCORE_LABELS[n], SCORE_COLOURS[n]) for n in SCORE_NAMES], text_colour=TEXT_MUTED)
         self.curves = {}
         for name in SCORE_NAMES:
             pen = pg.mkPen(SCORE_COLOURS[name], width=CURVE_WIDTH)
             self.curves[name] = item.plot([], [], pen=pen, name=SCORE_LABELS[name], connect="finite")
-        legend.setBrush(pg.mkBrush(255, 255, 255, 200))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.plot)
+        lay.setSpacing(2)
+        lay.addWidget(self.legend)   # above the plot, never over the curves
+        lay.addWidget(self.plot, 1)
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self.redraw)

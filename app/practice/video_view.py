@@ -42,7 +42,7 @@ class VideoView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(320, 200)
+        self.setMinimumSize(280, 180)   # beside the mock interview column in a 1024 px window
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.mirrored = True
         self.overlay_enabled = True

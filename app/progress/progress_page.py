@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPushButton, QStackedLayout, QVBoxLayout,
                                QWidget)
 
+from poise.app.chart_legend import ChartLegend
 from poise.app.review.style import AXIS_PEN, GRID_PEN, SCORE_COLOURS, SCORE_LABELS, TEXT_MUTED, fmt_share
 from poise.vision.practice.progress import MIN_BEST_DURATION_S, ProgressReport, progress
 
@@ -63,7 +64,7 @@ class ProgressView(QWidget):
             ax.setPen(pg.mkPen(AXIS_PEN))
             ax.setTextPen(pg.mkPen(TEXT_MUTED))
         self.plot.getAxis("left").setTicks([[(v, f"{int(v * 100)}%") for v in (0, 0.25, 0.5, 0.75, 1.0)]])
-        self.legend = self.plot.addLegend(offset=(10, 6), labelTextColor=TEXT_MUTED)
+        self.legend = ChartLegend(text_colour=TEXT_MUTED)   # above the plot, never over the points
         self.note = QLabel(f"Best session: the highest mean of eye contact, posture and calm (1 − fidgeting) "
                            f"among sessions of at least {int(MIN_BEST_DURATION_S)} s where you were in view "
                            "most of the time. Double-click a point to open that session.")
@@ -75,6 +76,7 @@ class ProgressView(QWidget):
         lay.setContentsMargins(12, 10, 12, 10)
         lay.addLayout(head)
         lay.addWidget(self.headline)
+        lay.addWidget(self.legend)
         lay.addWidget(self.plot, 1)
         lay.addWidget(self.note)
         self._empty = QLabel(EMPTY_TEXT)
@@ -109,7 +111,7 @@ class ProgressView(QWidget):
             return
         self._stack.setCurrentIndex(1)
         self.plot.clear()
-        self.legend.clear()
+        legend = []
         if self.mode == "weeks":
             xs = [datetime.combine(w.monday, dtime(12)).timestamp() for w in r.weeks]
             rows = r.weeks
@@ -131,15 +133,18 @@ class ProgressView(QWidget):
             self.plot.plot(list(px), list(py), pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=7,
                            symbolBrush=colour, symbolPen=pg.mkPen("w", width=1),
                            name=f"{SCORE_LABELS[name]} ({LEGEND_SUFFIX[name]})")
+            legend.append((f"{SCORE_LABELS[name]} ({LEGEND_SUFFIX[name]})", colour))
         if self.mode == "sessions" and r.best is not None:
             bx = r.best.started_at.timestamp()
             self.plot.addItem(pg.InfiniteLine(bx, angle=90, pen=pg.mkPen(BEST_COLOUR, width=1, style=Qt.PenStyle.DashLine)))
             star = pg.ScatterPlotItem([bx], [r.best.overall], symbol="star", size=20, brush=BEST_COLOUR,
                                       pen=pg.mkPen("w", width=1), name="Best session (overall)")
             self.plot.addItem(star)
+            legend.append(("Best session (overall)", BEST_COLOUR))
             label = pg.TextItem("Best", color=BEST_COLOUR, anchor=(0.5, 1.4))
             label.setPos(bx, r.best.overall)
             self.plot.addItem(label)
+        self.legend.set_items(legend)
         span = (max(xs) - min(xs)) or 86400.0
         self.plot.setXRange(min(xs) - 0.05 * span, max(xs) + 0.05 * span, padding=0)
         self.plot.setYRange(-0.03, 1.08, padding=0)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from poise.app.review.style import TEXT_MUTED
 
@@ -23,10 +23,33 @@ FIELDS = (
 )
 
 
-# A notes field is never shorter than this many lines of text.
-MIN_FIELD_LINES = 2
+# A notes field is never shorter than this many lines of text; it grows with its text (no
+# scrollbar of its own) and the pane scrolls as one form when the fields outgrow it.
+MIN_FIELD_LINES = 3
 # A mock-interview answer has its own two reflection fields (store.set_segment_notes).
 SEGMENT_FIELDS = FIELDS[1:]
+
+
+class GrowingTextEdit(QPlainTextEdit):
+    """A plain-text field as tall as its text (at least MIN_FIELD_LINES lines), never scrolling itself."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.document().documentLayout().documentSizeChanged.connect(lambda _: self.updateGeometry())
+
+    def _height_for_lines(self, lines: float) -> int:
+        margins = self.contentsMargins()
+        doc_margin = 2 * self.document().documentMargin()
+        return int(lines * self.fontMetrics().lineSpacing() + doc_margin + margins.top() + margins.bottom()) + 2
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        lines = max(MIN_FIELD_LINES, self.document().size().height())   # lines, for a plain-text layout
+        return QSize(super().sizeHint().width(), self._height_for_lines(lines))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(super().minimumSizeHint().width(), self._height_for_lines(MIN_FIELD_LINES))
 
 
 class NotesEditor(QWidget):
@@ -47,8 +70,7 @@ class NotesEditor(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_DEBOUNCE_MS)
         self._timer.timeout.connect(self.flush)
-        # The fields scroll when the pane is short (a 768 px laptop screen), and share the
-        # height when it is not; each is at least MIN_FIELD_LINES lines tall.
+        # Each field is as tall as its text; the pane scrolls as one form when it is short.
         body = QWidget()
         fields_lay = QVBoxLayout(body)
         fields_lay.setContentsMargins(0, 0, 0, 0)
@@ -56,14 +78,14 @@ class NotesEditor(QWidget):
         for key, title, hint in fields:
             label = QLabel(title)
             label.setStyleSheet("font-weight: 600;")
-            edit = QPlainTextEdit()
+            edit = GrowingTextEdit()
             edit.setPlaceholderText(hint)
             edit.setTabChangesFocus(True)
-            edit.setMinimumHeight(MIN_FIELD_LINES * edit.fontMetrics().lineSpacing() + 2 * edit.frameWidth() + 8)
             edit.textChanged.connect(lambda k=key: self._on_text_changed(k))
             fields_lay.addWidget(label)
-            fields_lay.addWidget(edit, 1)
+            fields_lay.addWidget(edit)
             self.edits[key] = edit
+        fields_lay.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)

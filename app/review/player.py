@@ -167,7 +167,7 @@ class FrameView(QWidget):
         self._image: QImage | None = None
         self._message = "No recording for this session"
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(240, 150)
+        self.setMinimumSize(240, 120)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         return QSize(480, 300)

@@ -19,6 +19,9 @@ logger = logging.getLogger(__name__)
 
 COLUMNS = ("#", "Question", "Eye", "Posture", "Fidget")
 START_ROLE = Qt.ItemDataRole.UserRole
+# The question table may shrink to its header and about one row, so the review fits a
+# 1024x640 window; the splitter gives it more when there is room.
+TABLE_MIN_HEIGHT = 50
 
 
 class QuestionsPanel(QWidget):
@@ -44,6 +47,7 @@ class QuestionsPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setMinimumHeight(TABLE_MIN_HEIGHT)
         self.table.itemClicked.connect(self._on_item_clicked)
         self.table.currentCellChanged.connect(self._on_current_cell_changed)
         self.notes = NotesEditor(store, fields=SEGMENT_FIELDS, saver=store.set_segment_notes)

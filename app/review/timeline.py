@@ -19,8 +19,9 @@ from poise.app.review.style import (AXIS_PEN, CURSOR_COLOUR, EVENT_SCORE, EVENT_
 
 logger = logging.getLogger(__name__)
 
-# Height of one score lane in pixels: enough for a 0-100% axis with three ticks at 96 dpi.
-LANE_HEIGHT_PX = 64
+# Smallest height of one score lane in pixels: a 0-100% axis with three ticks at 96 dpi fits in
+# 50 px, so the review fits a 1024x640 window (lanes grow with the window).
+LANE_HEIGHT_PX = 50
 # Width of the lane labels on the left, so the three plots line up exactly.
 LABEL_WIDTH_PX = 92
 # Width of a score curve in pixels; 2 px reads well on normal and high-DPI screens.
@@ -118,7 +119,7 @@ class Timeline(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self._build_legend())
         layout.addWidget(self._view, 1)
-        self.setMinimumHeight(3 * LANE_HEIGHT_PX + 70)
+        self.setMinimumHeight(len(SCORE_NAMES) * LANE_HEIGHT_PX + 70)
 
     # ----- construction -------------------------------------------------------------------
     def _build_lanes(self) -> None:
