@@ -15,10 +15,13 @@ import numpy as np
 
 from poise.vision.calibration import Calibration
 from poise.vision.features import MIN_VISIBILITY, Geometry, measure
+from poise.vision.posture_baseline import SessionBaseline
 from poise.vision.types import Components, FrameLandmarks, FrameScores, Reason
 
 #: Recorded with every analysis; bump when a constant or formula below changes.
-SCORING_VERSION = 1
+#: 2: posture judged against the session's own upright baseline without calibration (one bump
+#: shared by the posture, calibration, eye-contact and hand changes of issue 10).
+SCORING_VERSION = 2
 
 # --- eye contact ------------------------------------------------------------------------
 # Default gaze target without calibration. Yaw 0 = toward the lens. Pitch (head pitch +
@@ -45,18 +48,25 @@ GAZE_MEDIAN_FRAMES = 3
 BLINK_HOLD_S = 0.4
 
 # --- posture ----------------------------------------------------------------------------
-# Defaults without calibration (upright, balanced): medians of the upright shared clips
-# (neck ratio 0.46-0.58, median 0.52) and of a typical laptop distance.
-DEFAULT_NECK_RATIO = 0.52
-DEFAULT_DISTANCE_CM = 40.0
+# Without calibration, slouching (neck ratio) and leaning in or away (distance) are judged
+# against the person's own posture earlier in the session (vision/posture_baseline.py): both
+# depend on the camera's height and angle as much as on the person. Shoulder tilt, head roll
+# and sideways lean do not (a camera is rarely rolled), so they keep level/centred defaults.
+# A camera above or below eye level foreshortens the neck. An upright baseline below this
+# ratio (the median upright neck ratio of the shared clips, 0.46-0.58, all near eye level) is
+# taken as foreshortened, and the head's sinking is scaled up by EYE_LEVEL / baseline, so the
+# same slouch reads about the same from any height (tests/test_posture_any_camera.py).
+EYE_LEVEL_NECK_RATIO = 0.52
+# Below this baseline ratio (head nearly level with the shoulders in the picture) the scale-up
+# would be unstable (x3.5 at most).
+MIN_FORESHORTENED_NECK = 0.15
 # (dead zone, scale) per component: deviations inside the dead zone cost nothing; beyond it
 # the penalty grows as (excess/scale)^2 and posture = exp(-sum of penalties).
 SHOULDER_TILT_DEG = (3.0, 6.0)    # still clips show +-1.5 deg of noise; 9 deg is a clear tilt
 HEAD_ROLL_DEG = (6.0, 10.0)       # still clips: |roll| up to 3 deg; 16 deg reads as "tilted head"
 SLOUCH_RATIO = (0.05, 0.10)       # head sinking 0.15 shoulder widths = clearly hunched
 SIDE_LEAN_RATIO = (0.08, 0.15)    # nose off the shoulder midpoint
-LEAN_LOG = (0.10, 0.20)           # log apparent-size change vs calibration (+-10 % free)
-LEAN_LOG_UNCALIBRATED = (0.35, 0.25)  # without a baseline only extremes count (x1.4 / x0.7)
+LEAN_LOG = (0.10, 0.20)           # log apparent-size change vs the baseline (+-10 % free)
 
 # --- fidgeting --------------------------------------------------------------------------
 FIDGET_WINDOW_S = 1.5          # long enough to contain several cycles of a 2-5 Hz fidget
@@ -103,6 +113,7 @@ class Scorer:
         self._gaze: deque[tuple[float, float]] = deque(maxlen=GAZE_MEDIAN_FRAMES)
         self._blink_since: float | None = None
         self._history: deque[_Sample] = deque()
+        self._own = SessionBaseline()   # upright baseline learned from this session (uncalibrated)
 
     def score(self, lm: FrameLandmarks) -> FrameScores:
         t = lm.timestamp_ms / 1000.0
@@ -158,11 +169,14 @@ class Scorer:
         cal = self.calibration
         base_tilt = cal.shoulder_tilt if cal and cal.shoulder_tilt is not None else 0.0
         base_roll = cal.head_roll if cal else 0.0
-        base_neck = cal.neck_ratio if cal and cal.neck_ratio is not None else DEFAULT_NECK_RATIO
+        if cal and cal.neck_ratio is not None:
+            base_neck = cal.neck_ratio
+        else:
+            base_neck = self._own.neck_ratio(g.neck_ratio)
         base_side = cal.side_offset if cal and cal.side_offset is not None else 0.0
         comps = {
             "shoulder_tilt": g.shoulder_tilt - base_tilt,
-            "slouch": base_neck - g.neck_ratio,
+            "slouch": _slouch(base_neck, g.neck_ratio),
             "side_lean": g.side_offset - base_side,
         }
         roll = g.head_roll - base_roll
@@ -173,10 +187,12 @@ class Scorer:
             + _excess(comps["side_lean"], *SIDE_LEAN_RATIO)
         )
         if g.distance_cm is not None and g.distance_cm > 0:
-            calibrated = cal is not None and cal.distance_cm
-            base = cal.distance_cm if calibrated else DEFAULT_DISTANCE_CM
+            if cal is not None and cal.distance_cm:
+                base = cal.distance_cm
+            else:
+                base = self._own.distance_cm(g.distance_cm)
             comps["lean"] = math.log(base / g.distance_cm)  # + = closer than baseline
-            penalty += _excess(comps["lean"], *(LEAN_LOG if calibrated else LEAN_LOG_UNCALIBRATED))
+            penalty += _excess(comps["lean"], *LEAN_LOG)
         return math.exp(-penalty), None, comps
 
     # -- fidgeting ---------------------------------------------------------------------
@@ -214,6 +230,12 @@ class Scorer:
             "touch": touch,
         }
         return min(1.0, score), None, comps
+
+
+def _slouch(base_neck: float, neck: float) -> float:
+    """How far the head sank toward the shoulders, in eye-level shoulder widths (+ = sank)."""
+    foreshortening = min(1.0, max(base_neck, MIN_FORESHORTENED_NECK) / EYE_LEVEL_NECK_RATIO)
+    return (base_neck - neck) / foreshortening
 
 
 def _excess(value: float, dead: float, scale: float) -> float:
