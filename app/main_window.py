@@ -15,6 +15,7 @@ from poise.app.about import AboutDialog
 from poise.app.quit_signals import QuitOnSignals
 from poise.app.review.analyze_dialog import VIDEO_FILTER, AnalyzeVideoDialog
 from poise.app.practice import LivePage
+from poise.app.practice.model_check import ModelCheck
 from poise.app.practice.practice_controller import PracticeController
 from poise.app.progress.progress_page import ProgressView
 from poise.app.review.report_export import ReportExporter
@@ -113,6 +114,11 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         self.fit_to_screen(first=geometry is None)
         self.review.refresh()
+        # The first screen says when the model files are missing (and cannot be downloaded).
+        self.model_check = ModelCheck(self)
+        self.model_check.missing.connect(self.live.show_models_missing)
+        if models is None:
+            QTimer.singleShot(0, self.model_check.start)
         if camera_file:
             self.live.open_video_as_camera(camera_file)
         elif cameras is not None:
@@ -247,9 +253,11 @@ class MainWindow(QMainWindow):
         self.review.view.flush_notes()
         if path is None:
             suffix = "PDF (*.pdf)" if fmt == "pdf" else "HTML (*.html)"
-            path, _ = QFileDialog.getSaveFileName(self, "Export report", f"poise-session-{sid}.{fmt}", suffix)
+            start = str(Path(self.settings.last_export_dir) / f"poise-session-{sid}.{fmt}")
+            path, _ = QFileDialog.getSaveFileName(self, "Export report", start, suffix)
             if not path:
                 return None
+            self.settings.last_export_dir = str(Path(path).parent)
         return self.reports.export(sid, fmt, path)
 
     def start_session_when_ready(self) -> None:

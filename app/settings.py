@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QByteArray, QSettings
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 logger = logging.getLogger(__name__)
 
 ORGANISATION = "Poise"
 APPLICATION = "Poise"
+
+
+def user_folder(location: QStandardPaths.StandardLocation) -> str:
+    """A standard folder of the user (Documents, Videos) when it exists, else the home folder,
+    never the working directory."""
+    for path in QStandardPaths.standardLocations(location):
+        if path and Path(path).is_dir():
+            return path
+    return str(Path.home())
 
 
 class Settings:
@@ -52,11 +63,22 @@ class Settings:
 
     @property
     def last_video_dir(self) -> str:
-        return str(self.q.value("files/last_video_dir", "") or "")
+        """Where the last video was opened; the user's Videos folder (else home) before that."""
+        return str(self.q.value("files/last_video_dir", "") or "") or user_folder(QStandardPaths.StandardLocation.MoviesLocation)
 
     @last_video_dir.setter
     def last_video_dir(self, path: str) -> None:
         self.q.setValue("files/last_video_dir", str(path))
+
+    @property
+    def last_export_dir(self) -> str:
+        """Where the last report was saved; the user's Documents folder (else home) before that."""
+        return (str(self.q.value("files/last_export_dir", "") or "")
+                or user_folder(QStandardPaths.StandardLocation.DocumentsLocation))
+
+    @last_export_dir.setter
+    def last_export_dir(self, path: str) -> None:
+        self.q.setValue("files/last_export_dir", str(path))
 
     @property
     def camera_index(self) -> int | None:

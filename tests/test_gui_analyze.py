@@ -125,3 +125,21 @@ def test_an_empty_path_asks_for_a_file(qtbot, dialog):
         assert not dialog.start("  ")
     assert err.args == ["Choose a video file first."]
     assert not dialog.is_running()
+
+
+def test_a_long_error_grows_the_dialog_and_cancel_waits_for_an_analysis(qtbot, dialog, tmp_path):
+    """The red message is shown whole (the dialog grows to fit it), and "Cancel analysis" is
+    disabled while nothing runs."""
+    from window_checks import clipped_labels
+
+    assert not dialog.cancel_button.isEnabled(), "nothing to cancel before an analysis starts"
+    missing = tmp_path / ("a_very_long_folder_name_for_a_recording_" * 4) / "interview.mp4"
+    height = dialog.height()
+    with qtbot.waitSignal(dialog.error_occurred, timeout=10_000):
+        dialog.start(missing)
+    qtbot.waitUntil(lambda: not dialog.is_running(), timeout=5000)
+    qtbot.wait(50)
+    label = dialog.error_label
+    assert label.heightForWidth(label.width()) > 2 * label.fontMetrics().lineSpacing(), "the message wraps"
+    assert dialog.height() > height and clipped_labels(dialog) == []
+    assert not dialog.cancel_button.isEnabled()

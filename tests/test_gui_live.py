@@ -354,3 +354,57 @@ def test_the_window_fits_a_768_px_laptop_screen_with_a_session_in_review(qtbot, 
     for edit in view.notes.edits.values():
         assert edit.height() >= edit.minimumSizeHint().height() > 2 * edit.fontMetrics().lineSpacing()
         assert edit.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff   # no scrollbar of its own
+
+
+def test_no_models_and_no_network_the_first_screen_says_what_to_do(qtbot, poise_home, tmp_path, monkeypatch,
+                                                                   no_modal_dialogs, no_dangling_threads):
+    """Models missing and no network: the first screen (no camera) says which files are missing
+    and what to do, in words (no '<urlopen error …>'); with a video open, the status bar does
+    not count the frames nobody scores as dropped."""
+    import socket
+    import urllib.error
+    import urllib.request
+
+    from poise.app.main_window import MainWindow
+    from poise.app.settings import Settings
+    from poise.vision.sessions.store import SessionStore, data_dir
+
+    monkeypatch.delenv("POISE_MODEL_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))   # an empty user cache
+
+    def offline(*args, **kwargs):   # what urlopen raises when the name lookup fails
+        raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    store = SessionStore(data_dir())
+    w = MainWindow(store, settings=Settings(QSettings(str(tmp_path / "p.ini"), QSettings.Format.IniFormat)),
+                   cameras=[])
+    qtbot.addWidget(w)
+    w.show()
+    note = w.live.empty.models_note
+    qtbot.waitUntil(note.isVisible, timeout=MODELS_TIMEOUT_MS)
+    text = note.text()
+    assert "face_landmarker.task" in text and "no internet connection" in text and "POISE_MODEL_DIR" in text
+    assert "urlopen" not in text and "Errno" not in text
+    assert w.live.stack.currentWidget() is w.live.empty, "the first screen, before any camera or video"
+
+    w.live.open_video_as_camera(clip(CAMERA_CLIP))
+    qtbot.waitUntil(lambda: w.live.error_box.isVisibleTo(w.live), timeout=MODELS_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: w.live.video.current_frame() is not None, timeout=5000)
+    qtbot.wait(600)   # frames keep arriving and are not scored
+    status = w.live.status_text()
+    assert "Dropped" not in status and "Not scoring" in status
+    w.close()
+    store.close()
+
+
+def test_the_session_timer_starts_at_zero_with_a_new_camera(qtbot, make_window):
+    w = make_window(camera_file=str(clip(CAMERA_CLIP)))
+    _wait_ready(qtbot, w)
+    w.live.start_session()
+    qtbot.waitUntil(lambda: w.live.session.timer_label.text() not in ("0:00", ""), timeout=SCORES_TIMEOUT_MS)
+    with qtbot.waitSignal(w.live.session_saved, timeout=SAVE_TIMEOUT_MS):
+        w.live.stop_session()
+    assert w.live.session.timer_label.text() != "0:00", "the stopped session's time stays until the camera changes"
+    w.live.open_video_as_camera(clip("proctoringai__center_focus.mp4"))
+    assert w.live.session.timer_label.text() == "0:00"

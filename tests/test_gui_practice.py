@@ -3,8 +3,10 @@ a mock interview end to end, calibration from the live feed, the Progress page a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QStandardPaths
 
 from conftest import clip
 
@@ -155,13 +157,18 @@ def test_export_report_html_and_pdf_from_review(qtbot, window, tmp_path, analyse
 
     def save_as(parent, caption, name, filters):
         asked.append(name)
-        return str(tmp_path / name), filters
+        return str(tmp_path / Path(name).name), filters
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as))
     html_action, pdf_action = view.export_button.menu().actions()
     html_action.trigger()                       # Review > Export report… > HTML
     pdf_action.trigger()
-    assert asked == [f"poise-session-{sid}.html", f"poise-session-{sid}.pdf"]
+    # The first save starts in the user's Documents folder (else home), the next in the folder last used.
+    from poise.app.settings import user_folder
+
+    documents = user_folder(QStandardPaths.StandardLocation.DocumentsLocation)
+    assert asked == [str(Path(documents) / f"poise-session-{sid}.html"), str(tmp_path / f"poise-session-{sid}.pdf")]
+    asked = [Path(a).name for a in asked]
     html = (tmp_path / asked[0]).read_text()
     assert "<html" in html.lower() and "Tell me about yourself." in html
     assert "Steady &lt;b&gt;eye contact&lt;/b&gt;" in html

@@ -320,3 +320,37 @@ def test_a_session_without_questions_hides_the_questions_tab(qtbot, store, nofac
     view = _view(qtbot, store, noface_session)
     assert not view.tabs.isTabVisible(view.tabs.indexOf(view.questions))
     assert view.tabs.currentWidget() is view.events
+
+
+def _arrow_rows(header, section: int) -> list[int]:
+    """Widths (dark pixels per row, top to bottom) of the sort arrow drawn in a header section."""
+    image = header.grab().toImage()
+    right = header.sectionViewportPosition(section) + header.sectionSize(section)
+    left = right - 24   # the arrow sits at the section's right end, after the text
+    rows = []
+    for y in range(image.height()):
+        n = sum(1 for x in range(max(0, left), right) if image.pixelColor(x, y).lightness() < 160)
+        if n:
+            rows.append(n)
+    return rows
+
+
+def test_the_date_column_points_down_while_newest_is_first(qtbot, store, noface_session):
+    from PySide6.QtCore import Qt
+
+    from poise.app.review import SessionsList
+
+    lst = SessionsList(store)
+    qtbot.addWidget(lst)
+    lst.resize(700, 300)
+    lst.show()
+    qtbot.waitExposed(lst)
+    header = lst.table.horizontalHeader()
+    assert header.sortIndicatorSection() == 0 and header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    rows = _arrow_rows(header, 0)
+    assert len(rows) >= 2, "a sort arrow is drawn"
+    assert rows[0] > rows[-1], f"newest first shows ▼ (wide top), rows {rows}"
+    lst.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    qtbot.wait(50)
+    rows = _arrow_rows(header, 0)
+    assert rows[0] < rows[-1], f"oldest first shows ▲, rows {rows}"

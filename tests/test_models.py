@@ -35,6 +35,13 @@ def test_wrong_hash_is_refused(monkeypatch, tmp_path):
         m.resolve_models(download=False)
 
 
+def test_no_network_is_said_in_words(no_env):
+    """A failed name lookup (no network) is 'no internet connection', not '<urlopen error [Errno -2] …>'."""
+    with pytest.raises(m.ModelError) as err:
+        m.download_model(m.FACE_LANDMARKER, no_env / "dl", url="http://poise-no-such-host.invalid/x.task")
+    assert "no internet connection" in str(err.value) and "<urlopen" not in str(err.value)
+
+
 def test_offline_message_names_variable_and_urls(no_env):
     with pytest.raises(m.ModelError) as err:
         m.resolve_models(download=False)
@@ -43,8 +50,10 @@ def test_offline_message_names_variable_and_urls(no_env):
 
 
 def test_download_failure_is_one_clear_sentence(no_env):
-    with pytest.raises(m.ModelError, match="POISE_MODEL_DIR"):
+    with pytest.raises(m.ModelError, match="POISE_MODEL_DIR") as err:
         m.download_model(m.FACE_LANDMARKER, no_env / "dl", url="http://127.0.0.1:9/none.task", progress=lambda *a: None)
+    assert "urlopen" not in str(err.value) and "Errno" not in str(err.value), "no raw exception text for the user"
+    assert "connection was refused" in str(err.value)
     assert not any((no_env / "dl").glob("*.part")), "a failed download must leave no partial file"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import socket
 import tempfile
 import urllib.error
 import urllib.request
@@ -125,12 +126,28 @@ def _verify(path: Path, spec: ModelSpec) -> None:
         raise ModelError(f"{path} has SHA-256 {digest}, expected {spec.sha256}: refusing to use it.")
 
 
-def _offline_message() -> str:
+def _offline_message(why: str = "") -> str:
     urls = " and ".join(s.url for s in ALL_MODELS)
+    names = " and ".join(s.filename for s in ALL_MODELS)
     return (
-        f"Poise needs its MediaPipe model files and could not download them; download {urls} "
-        f"into a folder and set {MODEL_DIR_ENV} to that folder."
+        f"Poise needs its two MediaPipe model files ({names}, 16 MB) and could not download them"
+        f"{f' ({why})' if why else ''}. Connect to the internet and open the camera or video again, "
+        f"or download {urls} into a folder and set {MODEL_DIR_ENV} to that folder."
     )
+
+
+def _download_failure(exc: BaseException) -> str:
+    """A few words on why a download failed, for the user (the raw error goes to the log)."""
+    reason = getattr(exc, "reason", exc)
+    if isinstance(reason, socket.gaierror):
+        return "no internet connection: the download address could not be looked up"
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return "the download timed out"
+    if isinstance(reason, ConnectionRefusedError):
+        return "the connection was refused"
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"the server answered {exc.code}"
+    return "the network is not reachable"
 
 
 def download_model(spec: ModelSpec, target_dir: Path, progress=None, *, url: str | None = None) -> Path:
@@ -144,7 +161,8 @@ def download_model(spec: ModelSpec, target_dir: Path, progress=None, *, url: str
             try:
                 response = urllib.request.urlopen(url or spec.url, timeout=30)
             except (urllib.error.URLError, OSError) as exc:
-                raise ModelError(_offline_message() + f" ({exc})") from None
+                logger.warning("downloading %s failed: %s", url or spec.url, exc)
+                raise ModelError(_offline_message(_download_failure(exc))) from None
             with response:
                 total = int(response.headers.get("Content-Length") or spec.size)
                 done = 0

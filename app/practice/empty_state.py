@@ -16,6 +16,8 @@ PRIMARY = ("QPushButton { background: #2563eb; color: white; border: none; borde
 SECONDARY = ("QPushButton { background: #ffffff; color: #1f2937; border: 1px solid #d1d5db; border-radius: 8px;"
              " padding: 10px 18px; } QPushButton:hover { background: #f3f4f6; }")
 LINK = "QPushButton { color: #2563eb; border: none; background: transparent; padding: 4px; }"
+MODELS_NOTE = ("QLabel { color: #991b1b; background: #fef2f2; border: 1px solid #fecaca; border-radius: 8px;"
+               " padding: 8px 12px; }")
 CARD = "QFrame#emptyCard { background: #ffffff; border: 1px solid #e5e7eb; border-radius: 14px; }"
 
 
@@ -65,6 +67,12 @@ class EmptyState(QWidget):
         inner.addSpacing(6)
         inner.addLayout(buttons)
         inner.addWidget(self.rescan_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.models_note = QLabel()
+        self.models_note.setWordWrap(True)
+        self.models_note.setStyleSheet(MODELS_NOTE)
+        self.models_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.models_note.hide()
+        inner.insertWidget(2, self.models_note)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         row = QHBoxLayout()
@@ -73,3 +81,8 @@ class EmptyState(QWidget):
         row.addStretch(1)
         outer.addLayout(row)
         outer.addStretch(2)
+
+    def show_models_missing(self, message: str | None) -> None:
+        """Say what is missing and what to do (None: the models are there, hide the note)."""
+        self.models_note.setText(message or "")
+        self.models_note.setVisible(bool(message))

@@ -70,6 +70,8 @@ class LivePage(QWidget):
         self.calibration_provider = None
         self.last_scores = None
         self._ticks = 0
+        self._scoring = False          # the current source's models are loaded
+        self._not_scoring = None       # why not, when its pipeline failed before that
 
         self.empty = EmptyState()
         self.video = VideoView()
@@ -119,7 +121,7 @@ class LivePage(QWidget):
         top.addWidget(side_scroll)
         live = QWidget()
         lay = QVBoxLayout(live)
-        lay.setContentsMargins(16, 12, 16, 12)
+        lay.setContentsMargins(16, 8, 16, 8)
         lay.setSpacing(10)
         lay.addLayout(top, 1)
         timeline_card = QFrame()
@@ -216,11 +218,15 @@ class LivePage(QWidget):
         self.cues.reset()
         self.timeline.clear()
         self.meters.show_scores(None)
+        self.session.set_elapsed(None)   # a new camera starts at 0:00, not at the last session's time
         self.clear_error()
+        self._scoring = False
+        self._not_scoring = None
         p = LivePipeline(source, models=self._models, settings=self._analysis_settings, parent=self)
         p.update_ready.connect(self._on_update)
         p.models_loaded.connect(self._on_models_loaded)
         p.error_occurred.connect(self.show_error)
+        p.error_occurred.connect(self._on_pipeline_error)
         self._pipeline = p
         self.controller.set_pipeline(p)
         self.video.set_placeholder("Starting…")
@@ -318,7 +324,21 @@ class LivePage(QWidget):
             self.cues.on_events(update.events, now)
             self._show_cue()
 
+    def _on_pipeline_error(self, message: str) -> None:
+        if not self._scoring:   # before the models loaded: nothing is scored, nothing is dropped
+            self._not_scoring = message
+            if "model files" in message or "POISE_MODEL_DIR" in message:
+                self.empty.show_models_missing(message)
+
+    def show_models_missing(self, message: str) -> None:
+        """The model files are missing and could not be downloaded: the first screen says so."""
+        self.empty.show_models_missing(message)
+        self.show_error(message)
+
     def _on_models_loaded(self) -> None:
+        self._scoring = True
+        self._not_scoring = None
+        self.empty.show_models_missing(None)
         self.session.set_available(True)
         self.video.set_placeholder("Waiting for the first frame…")
 
@@ -346,5 +366,8 @@ class LivePage(QWidget):
     def status_text(self, now: float | None = None) -> str:
         if self._pipeline is None:
             return "No video source"
+        if not self._scoring:
+            # A missing model is not a dropped frame: the figures wait for the first score.
+            return "Not scoring: see the message above" if self._not_scoring else "Loading the models…"
         self.stats.set_drops(*self._pipeline.drop_counts())
         return format_figures(self.stats.figures(time.monotonic() if now is None else now))

@@ -52,7 +52,7 @@ class RollingTimeline(QWidget):
             ax = item.getAxis(side)
             ax.setPen(pg.mkPen(AXIS_PEN))
             ax.setTextPen(pg.mkPen(TEXT_MUTED))
-        item.getAxis("left").setTicks([[(0, "0%"), (0.5, "50%"), (1, "100%")]])
+        item.getAxis("left").setTicks([[(0, "0%"), (1, "100%"), (0.5, "50%")]])   # 50% goes first when short
         item.getAxis("left").setWidth(44)
         # Three short labels on a short axis: let them fill it (pyqtgraph hides them otherwise).
         item.getAxis("left").setStyle(textFillLimits=[(0, 0.95)], hideOverlappingLabels=False)

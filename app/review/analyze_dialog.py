@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
                                QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
@@ -169,7 +169,22 @@ class AnalyzeVideoDialog(QDialog):
     def _show_error(self, message: str) -> None:
         self.error_label.setText(message)
         self.error_label.show()
+        self.grow_to_fit()
         self.error_occurred.emit(message)
+
+    def grow_to_fit(self) -> None:
+        """Make the dialog tall enough for its wrapped text at its current width (a top-level
+        window does not grow by itself when a word-wrapped label gets more lines)."""
+        lay = self.layout()
+        lay.activate()
+        need = lay.totalHeightForWidth(self.width()) if lay.hasHeightForWidth() else lay.totalMinimumSize().height()
+        if need > self.height():
+            self.resize(self.width(), need)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():   # narrower: the text needs more lines
+            QTimer.singleShot(0, self.grow_to_fit)
 
     def _on_running_changed(self, running: bool) -> None:
         self.analyse_button.setEnabled(not running)

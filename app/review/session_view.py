@@ -36,6 +36,11 @@ def playable_path(info) -> Path | None:
     return None
 
 
+EXPORT_BUTTON_STYLE = ("QToolButton { padding: 4px 24px 4px 10px; }"
+                       " QToolButton::menu-indicator { subcontrol-origin: padding; subcontrol-position: center right;"
+                       " right: 8px; }")
+
+
 class SessionView(QWidget):
     """Review of one stored session. ``show_session(id)`` loads it from the store.
 
@@ -69,6 +74,8 @@ class SessionView(QWidget):
         self.export_button.setText("Export report…")
         self.export_button.setToolTip("A report of this session to share: HTML (Ctrl+E) or PDF (Ctrl+Shift+E)")
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # Room on the right for the drop-down arrow, so it is drawn beside the text, not over it.
+        self.export_button.setStyleSheet(EXPORT_BUTTON_STYLE)
         export_menu = QMenu(self.export_button)
         export_menu.addAction("HTML (opens in any browser)…", lambda: self.export_requested.emit("html"))
         export_menu.addAction("PDF…", lambda: self.export_requested.emit("pdf"))
@@ -88,8 +95,8 @@ class SessionView(QWidget):
 
         page = QWidget()
         lay = QVBoxLayout(page)
-        lay.setContentsMargins(12, 10, 12, 10)
-        lay.setSpacing(8)
+        lay.setContentsMargins(12, 6, 12, 6)   # compact: the page fits a 1024x640 window
+        lay.setSpacing(6)
         head = QHBoxLayout()
         head.setContentsMargins(0, 0, 0, 0)
         head.addWidget(self.title, 1)

@@ -9,8 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QStackedLayout, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHeaderView, QLabel, QProxyStyle, QStackedLayout,
+                               QStyle, QStyleOptionHeader, QTableView, QVBoxLayout, QWidget)
 
 from poise.app.review.style import SCORE_COLOURS, TEXT_MUTED, fmt_clock, fmt_share
 
@@ -29,6 +29,21 @@ SORT_ROLE = Qt.ItemDataRole.UserRole
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 EMPTY_TEXT = ("No sessions yet.\nStart a practice session, or use File › Analyse video… "
               "to score a recording you already have.")
+
+
+class SortArrowStyle(QProxyStyle):
+    """Header arrows that point the way the list runs: ▼ for newest first (descending).
+
+    QHeaderView maps a descending sort to QStyleOptionHeader.SortUp, and Fusion draws SortUp
+    as ▲ (an old Windows convention), so the list sorted newest first showed ▲."""
+
+    _SWAP = {QStyleOptionHeader.SortIndicator.SortUp: QStyleOptionHeader.SortIndicator.SortDown,
+             QStyleOptionHeader.SortIndicator.SortDown: QStyleOptionHeader.SortIndicator.SortUp}
+
+    def drawPrimitive(self, element, option, painter, widget=None) -> None:  # noqa: N802 (Qt API)
+        if element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow and isinstance(option, QStyleOptionHeader):
+            option.sortIndicator = self._SWAP.get(option.sortIndicator, option.sortIndicator)
+        super().drawPrimitive(element, option, painter, widget)
 
 
 class SessionsModel(QAbstractTableModel):
@@ -152,6 +167,8 @@ class SessionsList(QWidget):
                                  " border-bottom: 1px solid #e5e7eb; background: #f9fafb; }")
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
+        self._header_style = SortArrowStyle(QApplication.style().name())   # kept: the header does not own it
+        header.setStyle(self._header_style)
         # Widths are fitted in _fit_columns: ResizeToContents reserves room for a sort arrow in
         # every header, which makes the compact sidebar scroll sideways.
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

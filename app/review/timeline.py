@@ -22,6 +22,10 @@ logger = logging.getLogger(__name__)
 # Smallest height of one score lane in pixels: a 0-100% axis with three ticks at 96 dpi fits in
 # 50 px, so the review fits a 1024x640 window (lanes grow with the window).
 LANE_HEIGHT_PX = 50
+# The time axis under the last lane (tick labels and margin), and what the widget needs
+# besides its lanes (legend row, margins and that axis).
+TIME_AXIS_PX = 26
+CHROME_PX = 80
 # Width of the lane labels on the left, so the three plots line up exactly.
 LABEL_WIDTH_PX = 92
 # Width of a score curve in pixels; 2 px reads well on normal and high-DPI screens.
@@ -119,7 +123,7 @@ class Timeline(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self._build_legend())
         layout.addWidget(self._view, 1)
-        self.setMinimumHeight(len(SCORE_NAMES) * LANE_HEIGHT_PX + 70)
+        self.setMinimumHeight(len(SCORE_NAMES) * LANE_HEIGHT_PX + CHROME_PX)
 
     # ----- construction -------------------------------------------------------------------
     def _build_lanes(self) -> None:
@@ -138,7 +142,8 @@ class Timeline(QWidget):
             plot.hideButtons()
             plot.setMouseEnabled(x=True, y=False)
             plot.setYRange(*Y_RANGE, padding=0)
-            plot.getAxis("left").setTicks([[(0.0, "0%"), (0.5, "50%"), (1.0, "100%")]])
+            # 50% last: a lane too short for three labels drops it and keeps 0% and 100%.
+            plot.getAxis("left").setTicks([[(0.0, "0%"), (1.0, "100%"), (0.5, "50%")]])
             plot.getAxis("left").setWidth(44)
             # Three short labels in a short lane: allow them to fill most of the axis.
             plot.getAxis("left").setStyle(textFillLimits=[(0, 0.95)], hideOverlappingLabels=False)
@@ -153,7 +158,8 @@ class Timeline(QWidget):
             # Long sessions: draw only what is visible, and keep the peaks when decimating.
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
-            plot.setMinimumHeight(LANE_HEIGHT_PX)
+            # The last lane also holds the time axis: its plot area stays LANE_HEIGHT_PX tall too.
+            plot.setMinimumHeight(LANE_HEIGHT_PX + (TIME_AXIS_PX if last else 0))
             if first is None:
                 first = plot
             else:
