@@ -48,18 +48,19 @@ def test_calibration_round_trips_through_a_dict(landmarks):
 
 
 def test_gaze_baseline_moves_eye_contact_in_the_expected_direction(landmarks):
-    # The user's own baseline (first 5 s, looking at the lens) against one taken while the
-    # eyes were turned sideways: a deliberately off gaze target from the same real clip.
+    # The user's own baseline (first 5 s, looking at the lens) against the same baseline with
+    # its gaze target moved 12 deg toward where the eyes turned at 6-11 s (the largest move a
+    # calibration may make, vision/calibration_check.py). A capture taken while looking away
+    # is refused now (tests/test_calibration_check.py), so the off target is constructed.
     at_lens = calibrate(_between(landmarks, 0.0, 5.0))
-    sideways = calibrate(_between(landmarks, 6.5, 10.5))
-    assert abs(sideways.gaze_yaw - at_lens.gaze_yaw) > 10  # the two targets really differ
+    sideways = dataclasses.replace(at_lens, gaze_yaw=at_lens.gaze_yaw - 12.0)
 
     good = _scores(landmarks, at_lens)
     off = _scores(landmarks, sideways)
     none = _scores(landmarks, None)
-    # Looking at the lens counts as eye contact with the right baseline, and not with the off one.
+    # Looking at the lens counts as eye contact with the right baseline, less with the off one.
     assert _mean(good, "eye_contact", CAMERA) > 0.9
-    assert _mean(off, "eye_contact", CAMERA) < 0.3
+    assert _mean(off, "eye_contact", CAMERA) < _mean(good, "eye_contact", CAMERA) - 0.3
     assert _mean(good, "eye_contact", CAMERA) >= _mean(none, "eye_contact", CAMERA) - 0.01
     # And the sideways stretch flips: the off baseline calls it eye contact.
     assert _mean(good, "eye_contact", AVERTED) < 0.4

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import asdict, dataclass, fields
 from statistics import median
 from typing import Any, Iterable
 
+from poise.vision.calibration_check import CaptureSample, capture_problem
 from poise.vision.features import measure
 from poise.vision.types import FrameLandmarks
 
@@ -45,8 +47,14 @@ class Calibration:
 
 
 def calibrate(landmarks: Iterable[FrameLandmarks]) -> Calibration:
-    """Build a Calibration from a few seconds of frames (blinks and missing parts skipped)."""
+    """Build a Calibration from a few seconds of frames (blinks and missing parts skipped).
+
+    Raises CalibrationError (one user-facing sentence) when too few frames were usable, or
+    when the capture shows movement, a face turned away or a gaze off the lens
+    (vision/calibration_check.py).
+    """
     gaze_yaw, gaze_pitch, roll, tilt, neck, side, dist = [], [], [], [], [], [], []
+    samples: list[CaptureSample] = []
     for lm in landmarks:
         g = measure(lm)
         if g.head_yaw is None or g.eye_yaw is None or g.blink or lm.ambiguous:
@@ -54,6 +62,11 @@ def calibrate(landmarks: Iterable[FrameLandmarks]) -> Calibration:
         gaze_yaw.append(g.head_yaw + g.eye_yaw)
         gaze_pitch.append(g.head_pitch + g.eye_pitch)
         roll.append(g.head_roll)
+        mid = None
+        if g.shoulder_mid is not None and g.shoulder_width:
+            mid = (g.shoulder_mid[0] / g.shoulder_width, g.shoulder_mid[1] / g.shoulder_width)
+        samples.append(CaptureSample(gaze_yaw[-1], gaze_pitch[-1], g.head_yaw, g.head_pitch, g.head_roll, mid,
+                                     math.log(g.distance_cm) if g.distance_cm and g.distance_cm > 0 else None))
         if g.distance_cm is not None:
             dist.append(g.distance_cm)
         if g.shoulder_tilt is not None:
@@ -65,6 +78,9 @@ def calibrate(landmarks: Iterable[FrameLandmarks]) -> Calibration:
         raise CalibrationError(
             f"Calibration needs your face clearly in view for a few seconds; only {len(gaze_yaw)} usable frames were seen."
         )
+    problem = capture_problem(samples)
+    if problem is not None:
+        raise CalibrationError(problem)
     med = lambda xs: float(median(xs)) if len(xs) >= MIN_CALIBRATION_FRAMES else None
     return Calibration(
         gaze_yaw=float(median(gaze_yaw)),

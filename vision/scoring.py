@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from poise.vision.calibration import Calibration
+from poise.vision.calibration_check import bounded
 from poise.vision.features import MIN_VISIBILITY, Geometry, measure
 from poise.vision.posture_baseline import SessionBaseline
 from poise.vision.types import Components, FrameLandmarks, FrameScores, Reason
@@ -109,7 +110,7 @@ class Scorer:
     """Turns FrameLandmarks into FrameScores. Keeps only a ~1.5 s history; one per analysis."""
 
     def __init__(self, calibration: Calibration | None = None) -> None:
-        self.calibration = calibration
+        self.calibration = bounded(calibration)   # targets kept near the defaults (calibration_check)
         self._gaze: deque[tuple[float, float]] = deque(maxlen=GAZE_MEDIAN_FRAMES)
         self._blink_since: float | None = None
         self._history: deque[_Sample] = deque()
