@@ -22,7 +22,8 @@ from poise.app.review.report_export import ReportExporter
 from poise.app.review import ReviewPage
 from poise.app.settings import Settings
 from poise.app.theme import apply_theme
-from poise.vision.sources import list_cameras
+from poise.vision.audio.inputs import list_microphones
+from poise.vision.sources import CameraSource, list_cameras
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self._models = models
         self._analyse: AnalyzeVideoDialog | None = None
         self.live = LivePage(store, models=models)
+        self.live.microphone = self.settings.microphone
         self.review = ReviewPage(store)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -167,6 +169,7 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action(f, "Quit", self.close, "Ctrl+Q")
         self.camera_menu = mb.addMenu("&Camera")
         self._camera_group = QActionGroup(self)
+        self._microphone_group = QActionGroup(self)
         s = mb.addMenu("&Session")
         self.session_action = self._action(s, "Start session", self.live.toggle_session, "Space")
         self.record_action = self._action(s, "Record video with the session", self._on_record_toggled, checkable=True)
@@ -200,6 +203,33 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.open_camera_file_action)
         m.addAction("Look for cameras again").triggered.connect(self.find_cameras)
+        self._add_microphone_choices(m)
+
+    def _add_microphone_choices(self, m) -> None:
+        """The microphone choice, next to the camera's: default, each device, or none."""
+        m.addSeparator()
+        m.addSection("Microphone")
+        chosen = self.settings.microphone
+        names = list_microphones()
+        choices = [("System default microphone", ""), *((n, n) for n in names), ("No microphone (no sound)", None)]
+        if chosen and chosen not in names:
+            choices.insert(1, (f"{chosen} (not connected)", chosen))
+        for text, value in choices:
+            a = m.addAction(text)
+            a.setCheckable(True)
+            a.setChecked(value == chosen)
+            a.triggered.connect(lambda _=False, v=value: self.choose_microphone(v))
+            self._microphone_group.addAction(a)
+        if not names:
+            m.addAction("No microphone found").setEnabled(False)
+
+    def choose_microphone(self, name: str | None) -> None:
+        """Remember the microphone; a camera already open switches to it (never during a session)."""
+        self.settings.microphone = name
+        self.live.microphone = name
+        p = self.live.pipeline()
+        if p is not None and isinstance(p.source, CameraSource) and not self.live.controller.is_running():
+            self._choose_camera(p.source.index)
 
     # ----- sources ---------------------------------------------------------------------------
     def find_cameras(self) -> None:

@@ -23,6 +23,10 @@ def user_folder(location: QStandardPaths.StandardLocation) -> str:
     return str(Path.home())
 
 
+# Stored for "no microphone" (a device name cannot be empty angle brackets).
+NO_MICROPHONE = "<none>"
+
+
 class Settings:
     """Typed accessors over a QSettings (an INI file in the user's config folder by default)."""
 
@@ -91,6 +95,17 @@ class Settings:
     @camera_index.setter
     def camera_index(self, index: int | None) -> None:
         self.q.setValue("live/camera_index", "" if index is None else int(index))
+
+    @property
+    def microphone(self) -> str | None:
+        """The microphone for camera sources: "" = the system default, a device name, or None
+        when the user chose none (sessions are then recorded without sound)."""
+        v = self.q.value("live/microphone", "")
+        return None if v == NO_MICROPHONE else str(v or "")
+
+    @microphone.setter
+    def microphone(self, name: str | None) -> None:
+        self.q.setValue("live/microphone", NO_MICROPHONE if name is None else str(name))
 
     def geometry(self) -> QByteArray | None:
         v = self.q.value("window/geometry")

@@ -12,6 +12,7 @@ from typing import Iterator, Protocol
 
 import cv2
 
+from poise.vision.audio.inputs import FileAudio
 from poise.vision.types import Frame
 
 logger = logging.getLogger(__name__)
@@ -166,6 +167,7 @@ class CameraSource:
     frame_count = None
 
     def __init__(self, index: int = 0, *, width: int = 1280, height: int = 720) -> None:
+        self.index = index
         self.name = f"camera:{index}"
         self._cap = cv2.VideoCapture(index)
         if not self._cap.isOpened():
@@ -195,7 +197,8 @@ class CameraSource:
 class PacedFileSource:
     """A video file played at its own frame rate, as if it were a camera (demos and tests).
 
-    Loops back to the start at the end when ``loop`` is set.
+    Loops back to the start at the end when ``loop`` is set. ``audio_input()`` gives the file's
+    own sound track as a microphone, started in step with each pass over the pictures.
     """
 
     is_live = True
@@ -209,6 +212,13 @@ class PacedFileSource:
         with VideoFileSource(path) as probe:
             self.fps = probe.fps
         self._stop = threading.Event()
+        self._audio: FileAudio | None = None
+
+    def audio_input(self) -> FileAudio:
+        """The file's sound as a microphone (raises AudioUnavailable when it has none)."""
+        if self._audio is None:
+            self._audio = FileAudio(self.path)
+        return self._audio
 
     def __iter__(self) -> Iterator[Frame]:
         period = 1.0 / self.fps
@@ -216,6 +226,8 @@ class PacedFileSource:
         index = 0
         while not self._stop.is_set():
             src = VideoFileSource(self.path)
+            if self._audio is not None:   # the sound starts with this pass's first picture
+                self._audio.begin_loop(t0 + index * period)
             try:
                 for f in src:
                     if self._stop.is_set():
@@ -224,8 +236,11 @@ class PacedFileSource:
                     delay = due - time.monotonic()
                     if delay > 0:
                         self._stop.wait(delay)
-                    now = time.monotonic()
-                    yield Frame(index, int((now - t0) * 1000), f.image, captured_at=now)
+                    # Stamped with the moment the picture is due, as a camera stamps exposure time,
+                    # not when a busy thread got round to it: the file's sound (FileAudio) is
+                    # stamped the same way, so picture and sound share one clock; a late frame
+                    # counts its lateness in the capture-to-score latency.
+                    yield Frame(index, int(round((due - t0) * 1000)), f.image, captured_at=due)
                     index += 1
             finally:
                 src.close()

@@ -20,6 +20,7 @@ from poise.app.review.style import TEXT_MUTED
 from poise.app.practice.session_controller import SessionController
 from poise.app.practice.live_pipeline import LivePipeline
 from poise.vision.analysis import AnalysisSettings
+from poise.vision.audio.inputs import AudioUnavailable, Microphone
 from poise.vision.sources import CameraSource, PacedFileSource, SourceError
 from poise.vision.types import FrameUpdate
 
@@ -28,6 +29,7 @@ from poise.app.practice.empty_state import EmptyState
 from poise.app.practice.meters import MetersPanel
 from poise.app.practice.rolling_timeline import RollingTimeline
 from poise.app.practice.session_panel import SessionPanel
+from poise.app.practice.sound_meter import SoundMeter
 from poise.app.practice.live_stats import LiveStats, format_figures
 from poise.app.practice.video_view import VideoView
 
@@ -37,6 +39,8 @@ logger = logging.getLogger(__name__)
 # needs no more), status-bar figures every other tick (numbers changing faster are unreadable).
 TICK_MS = 250
 STATUS_EVERY_TICKS = 2
+# The sound level bar is refreshed this often (a level that lags speech by more looks broken).
+LEVEL_MS = 100
 SIDE_WIDTH = 300
 # The rolling timeline's height (legend row and plot): short, so the mirror keeps the height.
 TIMELINE_HEIGHT = 120
@@ -72,12 +76,16 @@ class LivePage(QWidget):
         self._ticks = 0
         self._scoring = False          # the current source's models are loaded
         self._not_scoring = None       # why not, when its pipeline failed before that
+        #: The microphone for camera sources: "" = the system's default, a device name, or None
+        #: for none (set from the remembered choice by the window).
+        self.microphone: str | None = ""
 
         self.empty = EmptyState()
         self.video = VideoView()
         self.cue_banner = CueBanner(self.video)
         self.meters = MetersPanel()
         self.session = SessionPanel()
+        self.sound = SoundMeter()
         self.timeline = RollingTimeline()
         self.timeline.setFixedHeight(TIMELINE_HEIGHT)
         self.source_label = ElidedLabel()   # a long file name is shortened rather than widening the window
@@ -102,6 +110,7 @@ class LivePage(QWidget):
         side.setSpacing(6)
         side.addWidget(self.meters)
         side.addWidget(self.session)
+        side.addWidget(self.sound)
         side.addStretch(1)
         side_w = QWidget()
         side_w.setLayout(side)
@@ -165,6 +174,11 @@ class LivePage(QWidget):
         self.controller.recording_changed.connect(self._on_session_state)
         self.controller.session_saved.connect(self.session_saved)
         self.controller.error_occurred.connect(self.show_error)
+        self.controller.notice.connect(self.show_error)
+        self._level_timer = QTimer(self)
+        self._level_timer.setInterval(LEVEL_MS)
+        self._level_timer.timeout.connect(self._on_level_tick)
+        self._level_timer.start()
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self._on_tick)
@@ -199,7 +213,9 @@ class LivePage(QWidget):
         except SourceError as exc:
             self.show_error(str(exc))
             return False
-        self.open_source(source, f"Camera {index}")
+        audio = None if self.microphone is None else Microphone(self.microphone or None)
+        self.open_source(source, f"Camera {index}", audio=audio,
+                         audio_problem="No microphone is chosen (Camera menu)." if audio is None else None)
         return True
 
     def open_video_as_camera(self, path: str | os.PathLike) -> bool:
@@ -209,10 +225,15 @@ class LivePage(QWidget):
         except SourceError as exc:
             self.show_error(str(exc))
             return False
-        self.open_source(source, f"{source.path.name} (video file as camera)")
+        audio, problem = None, None
+        try:
+            audio = source.audio_input()   # the file's own sound plays as the microphone
+        except AudioUnavailable as exc:
+            problem = str(exc)
+        self.open_source(source, f"{source.path.name} (video file as camera)", audio=audio, audio_problem=problem)
         return True
 
-    def open_source(self, source, label: str) -> None:
+    def open_source(self, source, label: str, *, audio=None, audio_problem: str | None = None) -> None:
         self.close_source()
         self.stats.reset()
         self.cues.reset()
@@ -222,7 +243,9 @@ class LivePage(QWidget):
         self.clear_error()
         self._scoring = False
         self._not_scoring = None
-        p = LivePipeline(source, models=self._models, settings=self._analysis_settings, parent=self)
+        p = LivePipeline(source, models=self._models, settings=self._analysis_settings, audio=audio, parent=self)
+        if audio_problem:
+            p.audio_problem = audio_problem
         p.update_ready.connect(self._on_update)
         p.models_loaded.connect(self._on_models_loaded)
         p.error_occurred.connect(self.show_error)
@@ -234,7 +257,8 @@ class LivePage(QWidget):
         self._show_source(label)
         self.session.set_available(False)
         p.start()
-        logger.info("live source opened: %s", source.name)
+        self.sound.set_source(_sound_name(p.audio) if p.has_sound() else None, p.audio_problem)
+        logger.info("live source opened: %s (sound: %s)", source.name, p.audio.name if p.has_sound() else p.audio_problem)
 
     def close_source(self) -> None:
         """Stop the session (it is saved), then the pipeline's threads (bounded)."""
@@ -249,6 +273,7 @@ class LivePage(QWidget):
         self.video.set_landmarks(None)
         self.cue_banner.show_cue(None)
         self.session.set_available(False)
+        self.sound.set_source(None, "No video source")
 
     def pipeline(self) -> LivePipeline | None:
         return self._pipeline
@@ -268,6 +293,7 @@ class LivePage(QWidget):
     def shutdown(self) -> None:
         """Everything stops and is saved; call from the window's closeEvent."""
         self._tick.stop()
+        self._level_timer.stop()
         self.close_source()
 
     # ----- sessions and toggles ----------------------------------------------------------------
@@ -353,6 +379,10 @@ class LivePage(QWidget):
         cue = self.cues.current
         self.cue_banner.show_cue(cue.text if cue else None)
 
+    def _on_level_tick(self) -> None:
+        if self._pipeline is not None and self._pipeline.has_sound():
+            self.sound.set_level(self._pipeline.audio_level())
+
     def _on_tick(self) -> None:
         now = time.monotonic()
         self.cues.tick(now)
@@ -371,3 +401,9 @@ class LivePage(QWidget):
             return "Not scoring: see the message above" if self._not_scoring else "Loading the models…"
         self.stats.set_drops(*self._pipeline.drop_counts())
         return format_figures(self.stats.figures(time.monotonic() if now is None else now))
+
+
+def _sound_name(audio) -> str:
+    if isinstance(audio, Microphone):
+        return f"Microphone: {audio.device or 'system default'}"
+    return "The video file's own sound"

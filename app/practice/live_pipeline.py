@@ -9,6 +9,10 @@ session's scores, events and summary come from the core exactly as for a video f
 
 A run starts at the first frame captured after :meth:`LivePipeline.begin_run`; that frame is
 time 0 of the run (the scores' ``t``), of its recording and of its session clock.
+
+Sound (optional): an AudioInput (microphone, or the file's own track) delivers blocks on its own
+thread, stamped on the same monotonic clock as the frames; the pipeline feeds them to one
+LiveVoice (the scores' ``speaking``) and to the current run's ``audio_sink`` (the recording).
 """
 
 from __future__ import annotations
@@ -24,10 +28,12 @@ from typing import Callable
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from poise.vision.analysis import AnalysisSettings, analyze
+from poise.vision.audio.inputs import AudioInput, AudioUnavailable
 from poise.vision.landmarker import Landmarker
 from poise.vision.models import ModelError, ModelPaths, resolve_models
 from poise.vision.sources import LatestFrameSource, PacedFileSource, SourceError
 from poise.vision.types import CancelToken, Frame, FrameLandmarks, FrameUpdate
+from poise.vision.voice import LiveVoice
 from poise.app.threads import worker_thread
 
 logger = logging.getLogger(__name__)
@@ -55,6 +61,8 @@ class LiveRun:
     calibration: object = None
     sinks: tuple[Callable[[FrameUpdate], None], ...] = ()
     frame_sink: Callable[[Frame], None] | None = None
+    #: Gets every audio block (samples, captured_at) on the audio thread (the recording's sound).
+    audio_sink: Callable[[object, float], None] | None = None
     on_finished: Callable[["LiveRun", object], None] | None = None
     source: LatestFrameSource | None = None
     #: Set by the capture thread from the run's first frame.
@@ -230,9 +238,11 @@ class InferenceWorker(QObject):
     error_occurred = Signal(str)
     finished = Signal()
 
-    def __init__(self, capture: CaptureThread, models: ModelPaths | None, settings: AnalysisSettings) -> None:
+    def __init__(self, capture: CaptureThread, models: ModelPaths | None, settings: AnalysisSettings,
+                 voice: LiveVoice | None = None) -> None:
         super().__init__()
         self._capture = capture
+        self._voice = voice
         self._models = models
         self._settings = settings
         self.token = CancelToken()
@@ -269,11 +279,15 @@ class InferenceWorker(QObject):
                 sink(update)
             self.update_ready.emit(update)
 
+        voice = None
+        if self._voice is not None and run.origin_captured_at is not None:
+            live, origin = self._voice, run.origin_captured_at
+            voice = lambda t: live.speaking_at(origin + t)   # run time -> the capture clock
         result = None
         try:
             # No cancel token: a run ends when its source is closed, so the result is complete.
             result = analyze(run.source, models=models, settings=self._settings, calibration=run.calibration,
-                             on_result=on_result, landmarker=_ShiftedLandmarker(lm, run))
+                             on_result=on_result, landmarker=_ShiftedLandmarker(lm, run), voice=voice)
         finally:
             if run.on_finished is not None:
                 try:
@@ -298,10 +312,14 @@ class LivePipeline(QObject):
     stopped = Signal()
 
     def __init__(self, source, *, models: ModelPaths | None = None, settings: AnalysisSettings | None = None,
-                 parent: QObject | None = None) -> None:
+                 audio: AudioInput | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.source = source
         self.settings = settings or AnalysisSettings()
+        self.audio = audio
+        #: Why there is no sound (one sentence), or None while sound comes in.
+        self.audio_problem: str | None = None if audio is not None else "No microphone is chosen."
+        self._voice: LiveVoice | None = None
         self._models = models
         self._capture = CaptureThread(source, self._on_capture_error)
         self._thread: QThread | None = None
@@ -313,7 +331,8 @@ class LivePipeline(QObject):
         if self._running:
             return
         self._running = True
-        worker = InferenceWorker(self._capture, self._models, self.settings)
+        self._start_audio()
+        worker = InferenceWorker(self._capture, self._models, self.settings, self._voice)
         thread = worker_thread(worker, "poise-inference")
         worker.models_loaded.connect(self.models_loaded)
         worker.update_ready.connect(self.update_ready)
@@ -330,6 +349,7 @@ class LivePipeline(QObject):
             return True
         self._running = False
         ok = self._capture.stop()
+        self._stop_audio()
         self._capture.close_current_run()
         if self._worker is not None:
             self._worker.token.cancel()
@@ -344,6 +364,39 @@ class LivePipeline(QObject):
 
     def is_running(self) -> bool:
         return self._running
+
+    # ----- sound -----------------------------------------------------------------------------
+    def _start_audio(self) -> None:
+        if self.audio is None:
+            return
+        try:
+            self.audio.start()
+        except AudioUnavailable as exc:   # no microphone, no permission, no PortAudio: no sound
+            logger.warning("no sound: %s", exc)
+            self.audio_problem = str(exc)
+            self.audio = None
+            return
+        self._voice = LiveVoice()
+        self.audio.add_listener(self._on_audio)
+
+    def _stop_audio(self) -> None:
+        if self.audio is not None:
+            self.audio.remove_listener(self._on_audio)
+            self.audio.close()
+
+    def _on_audio(self, samples, captured_at: float) -> None:
+        """On the audio thread: voice activity, and the current run's recording."""
+        self._voice.feed(samples, self.audio.rate, captured_at)
+        run = self._capture.current_run
+        if run is not None and run.audio_sink is not None:
+            run.audio_sink(samples, captured_at)
+
+    def has_sound(self) -> bool:
+        return self.audio is not None and self.audio.error is None
+
+    def audio_level(self) -> float | None:
+        """The newest sound level in dBFS (None without sound), for a meter."""
+        return self.audio.level_db if self.has_sound() else None
 
     def threads_alive(self) -> bool:
         return (self._thread is not None and self._thread.isRunning()) or self._capture._thread.is_alive()

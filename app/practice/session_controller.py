@@ -18,7 +18,7 @@ from poise.vision.models import ModelError, resolve_models
 from poise.vision.sessions.recorder import SessionRecorder
 from poise.vision.sessions.store import StoreError
 
-from poise.app.practice.video_recording import SUFFIX, RecordingError, VideoRecorder
+from poise.vision.sessions.recording import SUFFIX, AVRecorder, RecordingError
 from poise.app.practice.live_pipeline import LivePipeline, LiveRun
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ class ActiveSession:
     session_id: int
     kind: str
     recorder: SessionRecorder
-    video: VideoRecorder | None
+    video: AVRecorder | None
     run: LiveRun | None = None
 
 
@@ -42,6 +42,7 @@ class SessionController(QObject):
     running_changed = Signal(bool)
     recording_changed = Signal(bool)
     error_occurred = Signal(str)
+    notice = Signal(str)                 # something the user should know, not an error
     _run_done = Signal(int, bool, str)   # from the inference thread: id, kept, error
 
     def __init__(self, store, parent: QObject | None = None) -> None:
@@ -99,8 +100,11 @@ class SessionController(QObject):
         video = None
         if record:
             try:
-                video = VideoRecorder(self._store.recordings_dir / f"session-{sid}{SUFFIX}", p.source.fps)
+                audio = (p.audio.rate, p.audio.channels) if p.has_sound() else None
+                video = AVRecorder(self._store.recordings_dir / f"session-{sid}{SUFFIX}", p.source.fps, audio)
                 self._store.set_recording_path(sid, video.path)
+                if audio is None:
+                    self.notice.emit(f"Recording without sound: {p.audio_problem or 'the sound stopped.'}")
             except (RecordingError, StoreError) as exc:
                 self.error_occurred.emit(f"{exc} The session runs without a recording.")
                 if video is not None:
@@ -109,7 +113,9 @@ class SessionController(QObject):
                 video = None
         active = ActiveSession(sid, kind, recorder, video)
         run = active.run = LiveRun(tag=active, calibration=calibration, sinks=(recorder.on_result,),
-                                   frame_sink=None if video is None else video.write, on_finished=self._finish_run)
+                                   frame_sink=None if video is None else video.write_frame,
+                                   audio_sink=None if video is None or video.audio is None else video.write_audio,
+                                   on_finished=self._finish_run)
         if not p.begin_run(run):
             recorder.close()
             if video is not None:
@@ -165,7 +171,7 @@ class SessionController(QObject):
             except (StoreError, OSError) as exc:
                 logger.warning("could not drop the empty recording of session %d: %s", sid, exc)
         logger.info("session %d finished: %d frames%s", sid, len(result.frames) if result else 0,
-                    f", video {video.frames_written} frames" if video else "")
+                    f", video {video.frames_written} frames, sound {video.samples_written} samples" if video else "")
         self._run_done.emit(sid, kept, error)
 
     def _discard(self, sid: int) -> None:

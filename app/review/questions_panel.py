@@ -17,7 +17,7 @@ from poise.app.review.style import SCORE_COLOURS, fmt_clock, fmt_share
 
 logger = logging.getLogger(__name__)
 
-COLUMNS = ("#", "Question", "Eye", "Posture", "Fidget")
+COLUMNS = ("#", "Question", "Eye", "Posture", "Fidget", "Pause")
 START_ROLE = Qt.ItemDataRole.UserRole
 # The question table may shrink to its header and about one row, so the review fits a
 # 1024x640 window; the splitter gives it more when there is room.
@@ -70,7 +70,8 @@ class QuestionsPanel(QWidget):
         for r, row in enumerate(rows):
             seg, summ = row.segment, row.summary
             values = (str(seg.index + 1), seg.question,
-                      fmt_share(summ.eye_contact_share), fmt_share(summ.mean_posture), fmt_share(summ.fidgeting_share))
+                      fmt_share(summ.eye_contact_share), fmt_share(summ.mean_posture), fmt_share(summ.fidgeting_share),
+                      "–" if summ.longest_pause_s is None else f"{summ.longest_pause_s:.1f} s")
             tip = (f"{seg.category}: " if seg.category else "") + seg.question + \
                 f"\n{fmt_clock(seg.start_s)} – {fmt_clock(seg.start_s + summ.duration_s)} ({fmt_clock(summ.duration_s)})"
             for c, text in enumerate(values):
@@ -79,7 +80,10 @@ class QuestionsPanel(QWidget):
                 item.setToolTip(tip)
                 if c >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if 2 <= c <= 4:
                     item.setForeground(QColor(SCORE_COLOURS[("eye_contact", "posture", "fidgeting")[c - 2]]))
+                elif c == 5:
+                    item.setToolTip(tip + "\nLongest silence inside the answer, between two stretches of speech")
                 self.table.setItem(r, c, item)
         if rows:  # the first answer's notes are ready to edit (selecting does not seek)
             self.table.setCurrentCell(0, 1)

@@ -7,6 +7,7 @@ import logging
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from poise.app.review.style import SCORE_COLOURS, TEXT_MUTED, fmt_share
+from poise.app.review.timeline import SPEAKING_COLOUR
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class _Card(QFrame):
 
 
 class SummaryPanel(QWidget):
-    """Eye contact share, mean posture, fidgeting share, measurable share, longest look-away."""
+    """Eye contact share, mean posture, fidgeting share, measurable share, longest look-away, speaking."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +47,9 @@ class SummaryPanel(QWidget):
             "measurable": _Card("measurable", "#374151",
                                 "Share of frames where all three scores could be measured (face and shoulders in view)"),
             "look_away": _Card("longest look-away", "#374151", "The longest stretch spent looking away"),
+            "speaking": _Card("speaking", SPEAKING_COLOUR,
+                              "Share of the time you were speaking (from the sound); below it, eye contact "
+                              "while you spoke against while you were silent or listening"),
         }
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -65,6 +69,14 @@ class SummaryPanel(QWidget):
         self.cards["measurable"].value.setText(fmt_share(summary.measurable_share))
         longest = summary.longest_look_away_s or 0.0
         self.cards["look_away"].value.setText(f"{longest:.1f} s" if longest else "none")
+        speaking = self.cards["speaking"]
+        if summary.speaking_share is None:
+            speaking.value.setText("–")
+            speaking.caption.setText("speaking (no sound)")
+        else:
+            speaking.value.setText(fmt_share(summary.speaking_share))
+            speaking.caption.setText(f"speaking; eye contact {fmt_share(summary.eye_contact_speaking_share)} "
+                                     f"vs {fmt_share(summary.eye_contact_silent_share)} silent")
 
     def value_text(self, key: str) -> str:
         return self.cards[key].value.text()

@@ -1,4 +1,4 @@
-"""A pyqtgraph timeline of a session's three scores, with event spans, gaps and a cursor."""
+"""A pyqtgraph timeline of a session's three scores and when the user spoke, with event spans, gaps and a cursor."""
 
 from __future__ import annotations
 
@@ -41,6 +41,15 @@ LANE_HINTS = {"fidgeting": "lower is calmer"}
 DOWNSAMPLE_POINTS_PER_PX = 1.0
 # Smallest horizontal zoom window in seconds (a second is below the scoring resolution anyway).
 MIN_X_RANGE_S = 1.0
+# The fourth lane: filled while the user speaks (vision.voice); half a score lane is enough for
+# a yes/no band. Its colour is apart from the three scores' (a muted violet).
+SPEAKING = "speaking"
+SPEAKING_LABEL = "Speaking"
+SPEAKING_COLOUR = "#7c3aed"
+SPEAKING_LANE_HEIGHT_PX = 34
+SPEAKING_FILL_ALPHA = 110
+NO_AUDIO_TEXT = "no sound in this session"
+LANES = (*SCORE_NAMES, SPEAKING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +83,14 @@ def score_arrays(frames: Sequence, name: str) -> tuple[np.ndarray, np.ndarray]:
     return t, y
 
 
+def speaking_arrays(frames: Sequence) -> tuple[np.ndarray, np.ndarray]:
+    """Times and 1 (speaking) / 0 (silent) / NaN (no audio) for the speaking lane."""
+    t = np.fromiter((f.t for f in frames), dtype=float, count=len(frames))
+    y = np.fromiter((np.nan if f.speaking is None else float(f.speaking) for f in frames), dtype=float,
+                    count=len(frames))
+    return t, y
+
+
 def not_measurable_spans(frames: Sequence, duration_s: float) -> list[Span]:
     """Stretches where none of the three scores was measurable (e.g. no face in view)."""
     spans: list[Span] = []
@@ -91,7 +108,7 @@ def not_measurable_spans(frames: Sequence, duration_s: float) -> list[Span]:
 
 
 class Timeline(QWidget):
-    """Three stacked lanes (eye contact, posture, fidgeting) sharing one time axis.
+    """Three stacked score lanes (eye contact, posture, fidgeting) and a speaking lane sharing one time axis.
 
     Not-measurable frames are NaN and drawn with ``connect="finite"``, so they are gaps, not
     zeros. Events are shaded in their score's colour; stretches with nothing measurable in grey.
@@ -123,17 +140,18 @@ class Timeline(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self._build_legend())
         layout.addWidget(self._view, 1)
-        self.setMinimumHeight(len(SCORE_NAMES) * LANE_HEIGHT_PX + CHROME_PX)
+        self.setMinimumHeight(len(SCORE_NAMES) * LANE_HEIGHT_PX + SPEAKING_LANE_HEIGHT_PX + CHROME_PX)
 
     # ----- construction -------------------------------------------------------------------
     def _build_lanes(self) -> None:
         first: pg.PlotItem | None = None
-        for row, name in enumerate(SCORE_NAMES):
-            last = row == len(SCORE_NAMES) - 1
-            text = SCORE_LABELS[name]
+        for row, name in enumerate(LANES):
+            last = row == len(LANES) - 1
+            colour = SPEAKING_COLOUR if name == SPEAKING else SCORE_COLOURS[name]
+            text = SPEAKING_LABEL if name == SPEAKING else SCORE_LABELS[name]
             if name in LANE_HINTS:
                 text += f"<br><span style='font-weight:normal; font-size:8pt; color:{TEXT_MUTED}'>{LANE_HINTS[name]}</span>"
-            label = pg.LabelItem(text, color=SCORE_COLOURS[name], size="9pt", bold=True, justify="right")
+            label = pg.LabelItem(text, color=colour, size="9pt", bold=True, justify="right")
             label.setFixedWidth(LABEL_WIDTH_PX)
             self._view.addItem(label, row=row, col=0)
             axes = {"left": _PercentAxis("left"), "bottom": _TimeAxis("bottom")}
@@ -164,9 +182,12 @@ class Timeline(QWidget):
                 first = plot
             else:
                 plot.setXLink(first)
-            curve = plot.plot([], [], pen=pg.mkPen(SCORE_COLOURS[name], width=CURVE_WIDTH_PX),
-                              connect="finite", name=SCORE_LABELS[name],
-                              autoDownsampleFactor=DOWNSAMPLE_POINTS_PER_PX)
+            if name == SPEAKING:
+                curve = self._speaking_lane(plot)
+            else:
+                curve = plot.plot([], [], pen=pg.mkPen(colour, width=CURVE_WIDTH_PX),
+                                  connect="finite", name=SCORE_LABELS[name],
+                                  autoDownsampleFactor=DOWNSAMPLE_POINTS_PER_PX)
             cursor = pg.InfiniteLine(pos=0.0, angle=90, movable=False,
                                      pen=pg.mkPen(CURSOR_COLOUR, width=1.5))
             cursor.setZValue(20)
@@ -179,6 +200,25 @@ class Timeline(QWidget):
             plot.getViewBox().sigResized.connect(lambda *_, c=curve: c.viewRangeChanged())
             self._plots[name], self._curves[name], self._cursors[name] = plot, curve, cursor
         self._view.ci.layout.setColumnFixedWidth(0, LABEL_WIDTH_PX)
+        # Score lanes share the height; the yes/no speaking band keeps its own small height
+        # (plus the time axis under it).
+        speaking = self._plots[SPEAKING]
+        speaking.setMinimumHeight(SPEAKING_LANE_HEIGHT_PX)
+        speaking.setMaximumHeight(SPEAKING_LANE_HEIGHT_PX + 30)
+
+    def _speaking_lane(self, plot: pg.PlotItem) -> pg.PlotDataItem:
+        """A filled band: up while the user speaks, flat while silent, absent without audio."""
+        plot.setYRange(-0.15, 1.15, padding=0)
+        plot.getAxis("left").setTicks([[]])
+        plot.showGrid(x=True, y=False, alpha=0.35)
+        fill = QColor(SPEAKING_COLOUR)
+        fill.setAlpha(SPEAKING_FILL_ALPHA)
+        curve = plot.plot([], [], pen=pg.mkPen(SPEAKING_COLOUR, width=1), fillLevel=0.0, brush=fill,
+                          stepMode="right", connect="finite", name=SPEAKING_LABEL)
+        self._no_audio = pg.TextItem(NO_AUDIO_TEXT, color=TEXT_MUTED, anchor=(0, 0.5))
+        self._no_audio.setPos(0.0, 0.5)
+        plot.addItem(self._no_audio, ignoreBounds=True)
+        return curve
 
     def _build_legend(self) -> QWidget:
         box = QWidget()
@@ -210,8 +250,13 @@ class Timeline(QWidget):
         last_t = frames[-1].t if frames else 0.0
         self._duration = max(float(duration_s or 0.0), last_t)
         for name, curve in self._curves.items():
+            if name == SPEAKING:
+                continue
             t, y = score_arrays(frames, name)
             curve.setData(t, y, connect="finite")
+        t, y = speaking_arrays(frames)
+        self._curves[SPEAKING].setData(t, y, connect="finite", stepMode="right")
+        self._no_audio.setVisible(not np.isfinite(y).any())
         self._clear_spans()
         for ev in events:
             end = self._duration if ev.end_s is None else ev.end_s
@@ -232,7 +277,7 @@ class Timeline(QWidget):
                 vb.removeItem(line)
         self._segment_lines.clear()
         for seg in segments:
-            for lane in SCORE_NAMES:
+            for lane in LANES:
                 label = f"Q{seg.index + 1}" if lane == SCORE_NAMES[0] else None
                 line = pg.InfiniteLine(pos=float(seg.start_s), angle=90, movable=False,
                                        pen=pg.mkPen(SEGMENT_COLOUR, width=1, style=Qt.PenStyle.DashLine),

@@ -8,6 +8,7 @@ import math
 from datetime import datetime, timezone
 from typing import Sequence
 
+from poise.vision.reports.voice_report import voice_section
 from poise.vision.sessions.store import SessionInfo, Segment
 from poise.vision.types import Event, EventKind, FrameScores
 
@@ -88,6 +89,7 @@ def render_report(info: SessionInfo, frames: Sequence[FrameScores], events: Sequ
         timeline_svg(frames, events, duration, segments),
         _legend(),
         "</section>",
+        voice_section(info.summary, frames, events, segments, duration),
     ]
     if segments:
         parts.append(_segments_section(segments, frames))

@@ -1,0 +1,1 @@
+"""Sound in: the microphone and a video file's own audio track played as a microphone (Qt-free)."""
