@@ -4,7 +4,10 @@ Prints display fps, score rate, capture-to-score latency (median, p95), the shar
 frames, and where the time goes (inference per frame, GUI paint and update handling), with
 the load average so a busy machine is visible in the figures.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/bench_live.py [--seconds 20] [--clip NAME]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/bench_live.py [--seconds 20] [--clip NAME] [--record] [--no-sound]
+
+The clip's own sound track plays as the microphone (voice activity is computed live, and
+--record writes it into the MP4); --no-sound leaves it out for comparison.
 """
 
 from __future__ import annotations
@@ -58,7 +61,10 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--working-long-side", type=int, default=None, help="inference size (default: the core's)")
     ap.add_argument("--no-session", action="store_true", help="measure the mirror alone, without saving a session")
-    ap.add_argument("--record", action="store_true", help="also record the video during the session")
+    ap.add_argument("--record", action="store_true", help="also record the video during the session (with the "
+                    "clip's own sound as the microphone, as `poise --camera-file` does)")
+    ap.add_argument("--no-sound", action="store_true", help="play the clip without its sound: no voice activity, "
+                    "and a recording without sound")
     ap.add_argument("--size", default="1360x860", help="window size in logical pixels")
     args = ap.parse_args()
     clip = Path(args.clip) if Path(args.clip).is_file() else SHARED / "clips" / args.clip
@@ -95,7 +101,12 @@ def main() -> int:
     wdt, hgt = (int(v) for v in args.size.split("x"))
     w.resize(wdt, hgt)
     w.show()
-    w.live.open_video_as_camera(clip)
+    if args.no_sound:
+        from poise.vision.sources import PacedFileSource
+
+        w.live.open_source(PacedFileSource(clip, loop=True), clip.name, audio=None, audio_problem="--no-sound")
+    else:
+        w.live.open_video_as_camera(clip)
     p = w.live.pipeline()
     state: dict = {}
 
@@ -136,7 +147,8 @@ def main() -> int:
     detect_ms, detect_calls, paint_ms, update_ms = state["timers"]
     med, p95 = percentile(lat, 50), percentile(lat, 95)
     print(f"clip: {clip.name} ({p.source.fps:.0f} fps), {span:.1f} s measured after {WARMUP_S:.0f} s warm-up, "
-          f"session {'off' if args.no_session else 'on'}{', recording' if args.record else ''}, "
+          f"session {'off' if args.no_session else 'on'}{', recording' if args.record else ''}"
+          f"{', with sound' if p.has_sound() else ', no sound'}, "
           f"window {args.size}, inference size {w.live._analysis_settings.working_long_side} px")
     print(f"load average (1 min): {state['load0'][0]:.2f} -> {state['load1'][0]:.2f} on {os.cpu_count()} cores")
     print(f"camera fps:      {(state['captured1'] - state['captured0']) / span:6.1f}")

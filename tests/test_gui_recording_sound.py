@@ -68,7 +68,7 @@ def _streams(path):
 def test_a_camera_file_session_is_recorded_with_its_sound(qtbot, window):
     w, store = window(clip(VOICE_CLIP))
     assert w.live.pipeline().has_sound()
-    assert "sound" in w.live.sound.source_label.text()
+    assert w.live.sound.state_label.text() == "Sound" and "sound" in w.live.sound.description()
     qtbot.waitUntil(lambda: w.live.sound.bar._target is not None and w.live.sound.bar._target > 0, timeout=5000)
     sid = _record(qtbot, w, 3.0)
     info = store.get_session(sid)
@@ -101,7 +101,8 @@ def test_sound_and_picture_of_a_recording_stay_in_sync(qtbot, window, tmp_path):
 def test_without_sound_the_video_is_recorded_with_one_notice(qtbot, window):
     w, store = window(clip(SILENT_CLIP))
     p = w.live.pipeline()
-    assert not p.has_sound() and "no sound track" in w.live.sound.source_label.text()
+    assert not p.has_sound() and w.live.sound.state_label.text() == "No sound"
+    assert "no sound track" in w.live.sound.description()
     notices = []
     w.live.controller.notice.connect(notices.append)
     sid = _record(qtbot, w, 2.0)
@@ -127,6 +128,6 @@ def test_a_missing_microphone_records_without_sound(qtbot, window, monkeypatch):
     w.live.open_source(PacedFileSource(source.path, loop=True), "test camera", audio=Microphone("no such microphone"))
     qtbot.waitUntil(lambda: w.live.session.button.isEnabled(), timeout=MODELS_TIMEOUT_MS)
     assert not w.live.pipeline().has_sound()
-    assert "could not be opened" in w.live.sound.source_label.text()
+    assert "could not be opened" in w.live.sound.description()
     sid = _record(qtbot, w, 1.5)
     assert set(_streams(store.get_session(sid).recording_path)) == {"video"}

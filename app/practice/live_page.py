@@ -86,6 +86,7 @@ class LivePage(QWidget):
         self.meters = MetersPanel()
         self.session = SessionPanel()
         self.sound = SoundMeter()
+        self.session.add_beside_record(self.sound)
         self.timeline = RollingTimeline()
         self.timeline.setFixedHeight(TIMELINE_HEIGHT)
         self.source_label = ElidedLabel()   # a long file name is shortened rather than widening the window
@@ -110,7 +111,6 @@ class LivePage(QWidget):
         side.setSpacing(6)
         side.addWidget(self.meters)
         side.addWidget(self.session)
-        side.addWidget(self.sound)
         side.addStretch(1)
         side_w = QWidget()
         side_w.setLayout(side)

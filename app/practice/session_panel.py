@@ -68,8 +68,15 @@ class SessionPanel(QFrame):
         lay.addLayout(head)
         lay.addWidget(self.state_label)
         lay.addWidget(self.button)
-        lay.addWidget(self.record_box)
+        self._record_row = QHBoxLayout()
+        self._record_row.setContentsMargins(0, 0, 0, 0)
+        self._record_row.addWidget(self.record_box, 1)
+        lay.addLayout(self._record_row)
         self.set_running(False)
+
+    def add_beside_record(self, widget: QWidget) -> None:
+        """A small widget right of "Also record the video" (the sound level)."""
+        self._record_row.addWidget(widget)
 
     def set_available(self, available: bool) -> None:
         self.button.setEnabled(available or self._running)

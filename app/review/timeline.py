@@ -42,11 +42,11 @@ DOWNSAMPLE_POINTS_PER_PX = 1.0
 # Smallest horizontal zoom window in seconds (a second is below the scoring resolution anyway).
 MIN_X_RANGE_S = 1.0
 # The fourth lane: filled while the user speaks (vision.voice); half a score lane is enough for
-# a yes/no band. Its colour is apart from the three scores' (a muted violet).
+# a yes/no band (24 px keeps the review within 1024x640 with three 50 px score lanes). Its colour is apart from the three scores' (a muted violet).
 SPEAKING = "speaking"
 SPEAKING_LABEL = "Speaking"
 SPEAKING_COLOUR = "#7c3aed"
-SPEAKING_LANE_HEIGHT_PX = 34
+SPEAKING_LANE_HEIGHT_PX = 24
 SPEAKING_FILL_ALPHA = 110
 NO_AUDIO_TEXT = "no sound in this session"
 LANES = (*SCORE_NAMES, SPEAKING)
