@@ -2,6 +2,9 @@
 
 Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot_review.py [--clip NAME] [--at SECONDS]
 
+docs/screenshots/review_speaking.png (the speaking lane) is this script with
+--clip voice__center_left_center.mp4 --at 8 --out docs/screenshots/review_speaking.png.
+
 Analyses the clip into a throw-away data directory (your own sessions are not touched), opens
 the Review page on it, jumps to a moment and grabs the window.
 """
