@@ -138,6 +138,15 @@ def main() -> int:
 
     p.models_loaded.connect(begin)
     app.exec()
+    recording = None
+    if args.record and state.get("session"):
+        path = store.get_session(state["session"]).recording_path
+        if path is not None and path.is_file():
+            import av
+
+            with av.open(str(path)) as c:
+                recording = ", ".join(f"{s.codec_context.name} {float(s.duration * s.time_base):.1f} s"
+                                      for s in c.streams)
     store.close()
 
     span = state["t1"] - state["t0"]
@@ -157,6 +166,8 @@ def main() -> int:
     print(f"latency median:  {1000 * med:6.1f} ms" if med is not None else "latency: no scores")
     print(f"latency p95:     {1000 * p95:6.1f} ms" if p95 is not None else "")
     print(f"dropped frames:  {100 * dropped / offered if offered else 0:6.1f} % ({dropped} of {offered})")
+    if args.record:
+        print(f"recording:       {recording or 'none written'}")
     print(f"where the time goes: landmarker.detect {detect_ms:.1f} ms/frame ({detect_calls} frames), "
           f"video paint {paint_ms:.1f} ms, score update handling {update_ms:.1f} ms (GUI thread)")
     return 0

@@ -29,12 +29,15 @@ from poise.vision.types import Frame
 logger = logging.getLogger(__name__)
 
 SUFFIX = ".mp4"
-# libx264 at "veryfast": about 2x cheaper than the default "medium" for a few % larger files;
-# CRF 23 is x264's default quality. "zerolatency" drops the look-ahead and B-frames, so frames
-# leave the encoder at once and its memory stays flat. yuv420p plays everywhere (browsers,
-# QuickTime and the Windows player refuse 4:4:4).
+# libx264 at "ultrafast": the encoder shares two cores with live inference. Measured on the
+# 1080x720 clip (tfjsmodels__facemesh_demo_input, 90 frames, loaded machine): ultrafast 5.2 ms
+# CPU a frame, superfast 8.0, veryfast 11.2; files 887 / 819 / 609 KB. A third of a core at
+# 30 fps (veryfast) would come straight out of the scores per second, so the faster preset and
+# ~1.5x larger files. CRF 23 is x264's default quality. "zerolatency" drops the look-ahead and
+# B-frames, so frames leave the encoder at once and its memory stays flat. yuv420p plays
+# everywhere (browsers, QuickTime and the Windows player refuse 4:4:4).
 VIDEO_CODEC = "libx264"
-VIDEO_OPTIONS = {"preset": "veryfast", "crf": "23", "tune": "zerolatency"}
+VIDEO_OPTIONS = {"preset": "ultrafast", "crf": "23", "tune": "zerolatency"}
 PIXEL_FORMAT = "yuv420p"
 # AAC-LC (FFmpeg's native encoder) at 96 kb/s per channel: transparent for speech.
 AUDIO_CODEC = "aac"
@@ -44,9 +47,11 @@ DRIFT_TOLERANCE_S = 0.02
 # Audio blocks whose timing error is compared: 5 blocks (~0.1 s of 20 ms microphone blocks), so
 # a gap is closed after 3 blocks while one late callback (jitter) changes nothing.
 DRIFT_WINDOW_BLOCKS = 5
-# Video frames waiting for the encoder: 2 s at 30 fps. If encoding falls behind for longer,
-# frames are dropped (counted) rather than letting memory grow or the capture thread wait.
-QUEUE_FRAMES = 60
+# Video frames waiting for the encoder: 1 s at 30 fps. If encoding falls behind for longer,
+# frames are dropped (counted; the next frame fills the gap by repetition) rather than letting
+# memory grow or the capture thread wait. It also bounds how long closing the file takes when a
+# session ends (~30 x 6 ms), which happens on the inference thread.
+QUEUE_FRAMES = 30
 JOIN_TIMEOUT_S = 15.0
 FILE_MODE = 0o600   # the recording shows the user's face and voice: nobody else on the machine reads it
 DIR_MODE = 0o700
