@@ -131,3 +131,27 @@ def test_a_missing_microphone_records_without_sound(qtbot, window, monkeypatch):
     assert "could not be opened" in w.live.sound.description()
     sid = _record(qtbot, w, 1.5)
     assert set(_streams(store.get_session(sid).recording_path)) == {"video"}
+
+
+def test_the_microphone_choice_is_in_the_camera_menu_and_remembered(qtbot, poise_home, models, tmp_path,
+                                                                     no_modal_dialogs, no_dangling_threads):
+    from poise.app.main_window import MainWindow
+    from poise.app.settings import Settings
+    from poise.vision.sessions.store import SessionStore, data_dir
+
+    ini = str(tmp_path / "poise.ini")
+    store = SessionStore(data_dir())
+    w = MainWindow(store, settings=Settings(QSettings(ini, QSettings.Format.IniFormat)), models=models, cameras=[])
+    qtbot.addWidget(w)
+    texts = [a.text() for a in w.camera_menu.actions()]
+    assert "System default microphone" in texts and "No microphone (no sound)" in texts
+    assert w.live.microphone == "", "the system default until the user chooses"
+    [none] = [a for a in w.camera_menu.actions() if a.text() == "No microphone (no sound)"]
+    none.trigger()
+    assert w.live.microphone is None and none.isChecked()
+    w.close()
+    again = MainWindow(store, settings=Settings(QSettings(ini, QSettings.Format.IniFormat)), models=models, cameras=[])
+    qtbot.addWidget(again)
+    assert again.live.microphone is None, "the choice is remembered"
+    again.close()
+    store.close()

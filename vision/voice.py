@@ -120,14 +120,6 @@ class VoiceTrack:
         return [(float(a * self.frame_s), float(b * self.frame_s)) for a, b in zip(edges[::2], edges[1::2])]
 
 
-def has_audio(path: str | os.PathLike) -> bool:
-    try:
-        with av.open(str(path)) as c:
-            return bool(c.streams.audio)
-    except (av.FFmpegError, OSError):
-        return False
-
-
 def voice_track_from_file(path: str | os.PathLike) -> VoiceTrack | None:
     """Voice activity of a file's first audio track; None when it has none or it cannot be decoded."""
     try:
