@@ -4,10 +4,15 @@ Prints display fps, score rate, capture-to-score latency (median, p95), the shar
 frames, and where the time goes (inference per frame, GUI paint and update handling), with
 the load average so a busy machine is visible in the figures.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/bench_live.py [--seconds 20] [--clip NAME] [--record] [--no-sound]
+    .venv/bin/python scripts/bench_live.py [--seconds 20] [--clip NAME] [--record] [--no-sound] [--platform offscreen|xcb|both]
 
 The clip's own sound track plays as the microphone (voice activity is computed live, and
 --record writes it into the MP4); --no-sound leaves it out for comparison.
+
+--platform xcb paints through a real X server (Xvfb is started when $DISPLAY is unset; apt
+`xvfb`), as a user's desktop does; --platform both runs offscreen then xcb back to back, in
+two processes, and prints the xcb/offscreen ratios (compare only figures from the same run on
+a loaded machine).
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SHARED = Path(os.environ.get("POISE_SHARED_DIR", ROOT.parent / "shared"))
 os.environ.setdefault("POISE_MODEL_DIR", str(SHARED / "models"))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PLATFORMS = ("offscreen", "xcb", "both")
+XVFB_SCREEN = "1920x1080x24"
 
 # 1080x720 at 30 fps: the heavier of the two 30 fps clips (frames are scaled to 960 px for
 # inference and to the view for display).
@@ -66,7 +73,15 @@ def main() -> int:
     ap.add_argument("--no-sound", action="store_true", help="play the clip without its sound: no voice activity, "
                     "and a recording without sound")
     ap.add_argument("--size", default="1360x860", help="window size in logical pixels")
+    ap.add_argument("--platform", choices=PLATFORMS, default=os.environ.get("QT_QPA_PLATFORM") or "offscreen",
+                    help="Qt platform: offscreen (no display), xcb (a real X server; Xvfb when $DISPLAY is unset), "
+                         "or both back to back with ratios")
     args = ap.parse_args()
+    if args.platform == "both":
+        return compare_platforms(sys.argv[1:])
+    if args.platform == "xcb" and not os.environ.get("DISPLAY"):
+        return rerun_under_xvfb(sys.argv[1:])
+    os.environ["QT_QPA_PLATFORM"] = args.platform
     clip = Path(args.clip) if Path(args.clip).is_file() else SHARED / "clips" / args.clip
     if not clip.is_file():
         print(f"bench_live: clip {clip} not found", file=sys.stderr)
@@ -84,7 +99,24 @@ def main() -> int:
     from poise.vision.analysis import AnalysisSettings
     from poise.vision.sessions.store import SessionStore
 
-    detect_t, paint_t, update_t = Timer(), Timer(), Timer()
+    from PySide6.QtCore import QEvent
+
+    detect_t, paint_t, update_t, frame_t = Timer(), Timer(), Timer(), Timer()
+    # The window's UpdateRequest: every dirty widget painted into the backing store and the
+    # result flushed to the platform (on xcb: sent to the X server). Paint alone is paint_t.
+    window_event = MainWindow.event
+
+    def timed_event(self, e):
+        if e.type() != QEvent.Type.UpdateRequest:
+            return window_event(self, e)
+        t0 = time.perf_counter()
+        try:
+            return window_event(self, e)
+        finally:
+            frame_t.total += time.perf_counter() - t0
+            frame_t.calls += 1
+
+    MainWindow.event = timed_event
     landmarker_mod.Landmarker.detect = detect_t.wrap(landmarker_mod.Landmarker.detect)
     video_view.VideoView.paintEvent = paint_t.wrap(video_view.VideoView.paintEvent)
     live_page.LivePage._on_update = update_t.wrap(live_page.LivePage._on_update)
@@ -117,7 +149,7 @@ def main() -> int:
 
     def measure_start() -> None:
         w.live.stats.reset()
-        for t in (detect_t, paint_t, update_t):
+        for t in (detect_t, paint_t, update_t, frame_t):
             t.reset()
         state["t0"] = time.monotonic()
         state["captured0"] = p.frames_captured()
@@ -131,7 +163,7 @@ def main() -> int:
         state["drops1"] = p.drop_counts()
         state["load1"] = os.getloadavg()
         state["stats"] = (w.live.stats.paints, w.live.stats.scores, list(w.live.stats.latencies))
-        state["timers"] = (detect_t.ms(), detect_t.calls, paint_t.ms(), update_t.ms())
+        state["timers"] = (detect_t.ms(), detect_t.calls, paint_t.ms(), update_t.ms(), frame_t.ms(), frame_t.calls)
         w.live.stop_session()
         QTimer.singleShot(300, w.close)
         QTimer.singleShot(600, app.quit)
@@ -153,7 +185,7 @@ def main() -> int:
     paints, scores, lat = state["stats"]
     offered = state["drops1"][0] - state["drops0"][0]
     dropped = state["drops1"][1] - state["drops0"][1]
-    detect_ms, detect_calls, paint_ms, update_ms = state["timers"]
+    detect_ms, detect_calls, paint_ms, update_ms, frame_ms, frame_calls = state["timers"]
     med, p95 = percentile(lat, 50), percentile(lat, 95)
     print(f"clip: {clip.name} ({p.source.fps:.0f} fps), {span:.1f} s measured after {WARMUP_S:.0f} s warm-up, "
           f"session {'off' if args.no_session else 'on'}{', recording' if args.record else ''}"
@@ -168,8 +200,65 @@ def main() -> int:
     print(f"dropped frames:  {100 * dropped / offered if offered else 0:6.1f} % ({dropped} of {offered})")
     if args.record:
         print(f"recording:       {recording or 'none written'}")
+    print(f"platform:        {app.platformName()}")
     print(f"where the time goes: landmarker.detect {detect_ms:.1f} ms/frame ({detect_calls} frames), "
           f"video paint {paint_ms:.1f} ms, score update handling {update_ms:.1f} ms (GUI thread)")
+    print(f"window repaint:  {frame_ms:6.1f} ms per update ({frame_calls / span:.1f} per s: every dirty widget "
+          f"painted and flushed to the display, GUI thread)")
+    return 0
+
+
+def _without_platform(argv: list[str]) -> list[str]:
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a == "--platform":
+            skip = True
+        elif not a.startswith("--platform="):
+            out.append(a)
+    return out
+
+
+def rerun_under_xvfb(argv: list[str]) -> int:
+    """This script again, on xcb, under `xvfb-run` (a private X server for the run)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("xvfb-run") is None:
+        print("bench_live: --platform xcb needs an X server: set DISPLAY or install xvfb (apt-get install xvfb)",
+              file=sys.stderr)
+        return 2
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}
+    cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {XVFB_SCREEN}", sys.executable, __file__,
+           *_without_platform(argv), "--platform", "xcb"]
+    return subprocess.run(cmd, env=env).returncode
+
+
+FIGURES = ("display fps", "scores per s", "latency median", "latency p95", "dropped frames")
+
+
+def compare_platforms(argv: list[str]) -> int:
+    """Offscreen, then xcb, in two processes; their figures side by side with xcb/offscreen ratios."""
+    import re
+    import subprocess
+
+    results = {}
+    for platform in ("offscreen", "xcb"):
+        cmd = [sys.executable, __file__, *_without_platform(argv), "--platform", platform]
+        r = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "QT_QPA_PLATFORM": platform})
+        print(f"--- {platform} ---\n{r.stdout.rstrip()}")
+        if r.returncode != 0:
+            print(r.stderr[-2000:], file=sys.stderr)
+            return r.returncode
+        results[platform] = {name: float(m.group(1)) for name in FIGURES
+                             if (m := re.search(rf"^{name}:\s+([\d.]+)", r.stdout, re.M))}
+    print("--- xcb / offscreen ---")
+    for name in FIGURES:
+        a, b = results["offscreen"].get(name), results["xcb"].get(name)
+        if a is not None and b is not None:
+            ratio = f"{b / a:.2f}" if a else "n/a"
+            print(f"{name:16} offscreen {a:7.1f}   xcb {b:7.1f}   ratio {ratio}")
     return 0
 
 

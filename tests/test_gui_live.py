@@ -408,3 +408,23 @@ def test_the_session_timer_starts_at_zero_with_a_new_camera(qtbot, make_window):
     assert w.live.session.timer_label.text() != "0:00", "the stopped session's time stays until the camera changes"
     w.live.open_video_as_camera(clip("proctoringai__center_focus.mp4"))
     assert w.live.session.timer_label.text() == "0:00"
+
+
+def test_meter_bars_ease_with_the_camera_frames_not_a_timer_of_their_own(qtbot):
+    """A new score moves the bar only as frames arrive (advance), easing over EASE_MS; None
+    empties it at once. No animation timer repaints the window between camera frames."""
+    from poise.app.practice.meters import EASE_MS, MeterBar
+
+    bar = MeterBar("#2563eb")
+    qtbot.addWidget(bar)
+    bar.set_value(0.8, now=10.0)
+    assert bar.shown_value() == 0.0, "nothing moves until the next frame"
+    bar.advance(now=10.0 + EASE_MS / 2000.0)
+    assert 0.0 < bar.shown_value() < 0.8
+    bar.advance(now=10.0 + EASE_MS / 1000.0 + 0.01)
+    assert bar.shown_value() == pytest.approx(0.8)
+    bar.set_value(None)
+    assert bar.shown_value() == 0.0
+    from PySide6.QtCore import QAbstractAnimation, QTimer
+
+    assert not bar.findChildren(QAbstractAnimation) and not bar.findChildren(QTimer)

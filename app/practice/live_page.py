@@ -170,6 +170,9 @@ class LivePage(QWidget):
         self.session.start_requested.connect(self.start_session)
         self.session.stop_requested.connect(self.stop_session)
         self.video.frame_painted.connect(self._on_frame_painted)
+        # Bars ease and the timeline scrolls in the mirror's own repaint (one window update per frame).
+        self.video.frame_arrived.connect(self.meters.advance)
+        self.video.frame_arrived.connect(self.timeline.on_frame)
         self.controller.running_changed.connect(self._on_session_state)
         self.controller.recording_changed.connect(self._on_session_state)
         self.controller.session_saved.connect(self.session_saved)

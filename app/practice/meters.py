@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 
-from PySide6.QtCore import QEasingCurve, QRectF, QSize, Qt, QVariantAnimation
+from PySide6.QtCore import QEasingCurve, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -29,6 +30,7 @@ HINTS = {
 }
 # The bar eases to a new value over this time: scores arrive at 15-30 Hz and a bar that jumps
 # every frame is hard to read; this only animates the drawing, the value shown is the score.
+# The easing steps with the camera frames (MeterBar.advance), not with a timer of its own.
 EASE_MS = 180
 BAR_HEIGHT = 10
 VALUE_POINT_SIZE = 18
@@ -37,35 +39,49 @@ CARD_STYLE = "QFrame#meterCard { background: #ffffff; border: 1px solid #e5e7eb;
 
 
 class MeterBar(QWidget):
-    """A rounded bar showing a value in [0, 1]; an empty track when None."""
+    """A rounded bar showing a value in [0, 1]; an empty track when None.
+
+    The bar eases to a new value, and the easing advances only when ``advance()`` is called:
+    the Practice page calls it as each camera frame arrives, so the bars repaint in the same
+    window update as the mirror (a 60 Hz animation timer doubled the window's repaints, each
+    one a round trip to the X server on a real display)."""
 
     def __init__(self, colour: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._colour = QColor(colour)
         self._shown = 0.0
+        self._from = 0.0
         self._target: float | None = None
+        self._since = 0.0
+        self._easing = False
+        self._curve = QEasingCurve(QEasingCurve.Type.OutCubic)
         self.setFixedHeight(BAR_HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self._anim = QVariantAnimation(self)
-        self._anim.setDuration(EASE_MS)
-        self._anim.setEasingCurve(QEasingCurve.Type.OutCubic)
-        self._anim.valueChanged.connect(self._on_anim)
 
-    def set_value(self, value: float | None) -> None:
+    def set_value(self, value: float | None, now: float | None = None) -> None:
+        """Ease to ``value`` over EASE_MS from the next ``advance()``; None empties the bar at once."""
         self._target = value
         if value is None:
-            self._anim.stop()
+            self._easing = False
             self._shown = 0.0
             self.update()
             return
-        self._anim.stop()
-        self._anim.setStartValue(float(self._shown))
-        self._anim.setEndValue(float(value))
-        self._anim.start()
+        self._from = self._shown
+        self._since = time.monotonic() if now is None else now
+        self._easing = True
 
-    def _on_anim(self, v) -> None:
-        self._shown = float(v)
+    def advance(self, now: float | None = None) -> None:
+        """Move the easing on to ``now`` and repaint if the bar changed."""
+        if not self._easing or self._target is None:
+            return
+        now = time.monotonic() if now is None else now
+        progress = min(1.0, max(0.0, (now - self._since) * 1000.0 / EASE_MS))
+        self._shown = self._from + (float(self._target) - self._from) * self._curve.valueForProgress(progress)
+        self._easing = progress < 1.0
         self.update()
+
+    def shown_value(self) -> float:
+        return self._shown
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
         p = QPainter(self)
@@ -149,6 +165,12 @@ class MetersPanel(QWidget):
         lay.setSpacing(10)
         for m in self.meters.values():
             lay.addWidget(m)
+
+    def advance(self, now: float | None = None) -> None:
+        """Ease the bars on (call as each camera frame arrives)."""
+        now = time.monotonic() if now is None else now
+        for m in self.meters.values():
+            m.bar.advance(now)
 
     def show_scores(self, scores: FrameScores | None) -> None:
         if scores is None:

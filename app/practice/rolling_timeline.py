@@ -7,7 +7,6 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from poise.app.chart_legend import ChartLegend
@@ -22,7 +21,8 @@ WINDOW_S = 30.0
 # Preallocated ring: 30 s at up to 60 scores/s.
 CAPACITY = 1800
 # Redraw rate: the eye cannot follow a 30 s plot scrolling faster than this, and each redraw
-# costs the GUI thread (pyqtgraph examples/scrollingPlots.py uses the same set-data-on-a-timer).
+# costs the GUI thread. Redraws happen as camera frames arrive (at most this often), so the
+# plot is repainted in the mirror's window update rather than in one of its own.
 REDRAW_MS = 100
 CURVE_WIDTH = 2
 
@@ -66,10 +66,14 @@ class RollingTimeline(QWidget):
         lay.setSpacing(2)
         lay.addWidget(self.legend)   # above the plot, never over the curves
         lay.addWidget(self.plot, 1)
-        self._timer = QTimer(self)
-        self._timer.setInterval(REDRAW_MS)
-        self._timer.timeout.connect(self.redraw)
-        self._timer.start()
+        self._last_redraw = 0.0
+
+    def on_frame(self, now: float | None = None) -> None:
+        """A camera frame arrived: redraw if REDRAW_MS have passed, so the plot is repainted in
+        the same window update as the mirror (not on a timer of its own)."""
+        now = time.monotonic() if now is None else now
+        if now - self._last_redraw >= REDRAW_MS / 1000.0:
+            self.redraw(now)
 
     def clear(self) -> None:
         self._t[:] = np.nan
@@ -95,6 +99,7 @@ class RollingTimeline(QWidget):
 
     def redraw(self, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
+        self._last_redraw = now
         if self._n == 0:
             for c in self.curves.values():
                 c.setData([], [])
