@@ -25,6 +25,7 @@ class ChartLegend(QWidget):
         self._row.setContentsMargins(0, 0, 0, 0)
         self._row.setSpacing(SPACING_PX)
         self.labels: list[QLabel] = []
+        self.setMinimumHeight(self.fontMetrics().height() + 2)   # one row, also before the items arrive
         self.set_items(list(items))
 
     def set_items(self, items: list[tuple[str, str]]) -> None:
@@ -47,3 +48,4 @@ class ChartLegend(QWidget):
             self._row.addLayout(pair)
             self.labels.append(label)
         self._row.addStretch(1)
+        self.updateGeometry()

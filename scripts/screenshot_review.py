@@ -1,6 +1,7 @@
 """Screenshot of the Review page on a real analysed clip: docs/screenshots/review.png.
 
-Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot_review.py [--clip NAME] [--at SECONDS]
+Usage: .venv/bin/python scripts/screenshot_review.py [--clip NAME] [--at SECONDS]
+(draws on a real X server, xcb under Xvfb when DISPLAY is unset; QT_QPA_PLATFORM=offscreen: off screen)
 
 docs/screenshots/review_speaking.png (the speaking lane) is this script with
 --clip voice__center_left_center.mp4 --at 8 --out docs/screenshots/review_speaking.png.
@@ -22,7 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SHARED = Path(os.environ.get("POISE_SHARED_DIR", ROOT.parent / "shared"))
 os.environ.setdefault("POISE_MODEL_DIR", str(SHARED / "models"))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from xdisplay import use_real_display  # noqa: E402
+
+use_real_display()   # xcb under Xvfb unless QT_QPA_PLATFORM says otherwise
 
 # A clip with all three event kinds and a short not-measurable stretch (see clips/SOURCES.md).
 DEFAULT_CLIP = "video4j__pexels-kindel-media-8164110.mp4"

@@ -2,8 +2,8 @@
 no-camera empty state and the Review page of a live session recorded here (mock interview mode
 and Progress: scripts/screenshots_practice.py).
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py
-    xvfb-run -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py   # same, real X server
+    .venv/bin/python scripts/screenshots.py                              # xcb, under Xvfb if no DISPLAY
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py    # off screen
 
 Shared clips are played as the camera into a throw-away data directory (your own sessions are
 not touched). PNGs go to docs/screenshots/ as small palette images (< 300 KB each).
@@ -22,7 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SHARED = Path(os.environ.get("POISE_SHARED_DIR", ROOT.parent / "shared"))
 os.environ.setdefault("POISE_MODEL_DIR", str(SHARED / "models"))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from xdisplay import use_real_display  # noqa: E402
+
+use_real_display()   # xcb under Xvfb unless QT_QPA_PLATFORM says otherwise
 
 WINDOW_SIZE = (1360, 860)
 # Well lit, shoulders in view, looks at the lens: the overlay and meters read clearly.

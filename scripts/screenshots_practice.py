@@ -1,6 +1,7 @@
 """Screenshots for docs/practice.md: mock interview mode and Progress in the real window, and the report.
 
-Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_practice.py [--only NAME ...]
+Usage: .venv/bin/python scripts/screenshots_practice.py [--only NAME ...]
+(draws on a real X server, xcb under Xvfb when DISPLAY is unset; QT_QPA_PLATFORM=offscreen: off screen)
 
 - mock_interview.png: the real main window with a shared clip as the camera, calibrated from
   the live feed, in mock interview mode (the question beside the mirror, answer timer running).
@@ -29,7 +30,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 OUT = ROOT / "docs" / "screenshots"
 SHARED = Path(os.environ.get("POISE_SHARED_DIR", ROOT.parent / "shared"))
 CLIP = SHARED / "clips" / "proctoringai__center_left_center.mp4"
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from xdisplay import use_real_display  # noqa: E402
+
+use_real_display()   # xcb under Xvfb unless QT_QPA_PLATFORM says otherwise
 os.environ.setdefault("POISE_MODEL_DIR", str(SHARED / "models"))
 
 from screenshots import pause, save, wait_until  # noqa: E402  (the live-window shots' helpers)

@@ -182,3 +182,29 @@ def test_setup_watcher_reports_a_moved_camera_once(qtbot, clip_landmarks):
         watcher.on_update_ready(FrameUpdate(FrameScores(lm.index, lm.timestamp_ms / 1000, None, None, None), lm))
     assert len(verdicts) == 1 and not verdicts[0].fits
     assert not banner.isHidden() and "Recalibrate" in banner.text.text()
+
+
+def test_the_longest_question_fits_the_column_of_a_1024x640_window(qtbot, poise_home):
+    """The deck's longest question (with its tip) in the ~330x395 px column a 1024x640 window
+    leaves beside the mirror: its font steps down until it fits, nothing is cut off."""
+    from poise.app.practice.interview_panel import QUESTION_POINT_SIZE, InterviewPanel
+    from poise.vision.practice.questions import all_questions, load_decks
+    from poise.vision.sessions.store import SessionStore
+    from window_checks import clipped_labels
+
+    decks, _ = load_decks()
+    longest = max(all_questions(decks), key=lambda q: len(q.text) + len(q.tip or ""))
+    p = InterviewPanel([longest], rng=random.Random(0))
+    qtbot.addWidget(p)
+    p.resize(330, 395)
+    p.show()
+    with SessionStore() as store:
+        sid = store.create_session("mock_interview", "camera:0", settings={}, models={})
+        p.begin(Clock(), StoreSegments(store, sid))
+        qtbot.waitUntil(lambda: p.question_label.text() == longest.text, timeout=2000)
+        qtbot.wait(100)
+        assert p.question_label.font().pointSize() < QUESTION_POINT_SIZE, "a long question steps its font down"
+        assert clipped_labels(p) == []
+        p.resize(900, 700)   # room again: back to the full size
+        qtbot.waitUntil(lambda: p.question_label.font().pointSize() == QUESTION_POINT_SIZE, timeout=2000)
+        assert clipped_labels(p) == []

@@ -57,6 +57,13 @@ def test_every_page_fits_the_window(qtbot, store, models, analysed_clip, tmp_pat
     w.show_interview(True)
     _settle(qtbot)
     found["mock interview"] = _problems(w)
+    panel = w.practice.interview
+    panel.start_button.click()                 # a mock-interview session: the question beside the mirror
+    qtbot.waitUntil(lambda: panel.pages.currentIndex() == 1, timeout=MODELS_TIMEOUT_MS)
+    _settle(qtbot)
+    found["mock interview, a question"] = _problems(w)
+    with qtbot.waitSignal(w.live.session_saved, timeout=MODELS_TIMEOUT_MS):
+        panel.end_button.click()
     w.show_interview(False)
     w.practice.banner.hide()
     w.live.close_source()

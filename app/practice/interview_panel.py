@@ -7,8 +7,8 @@ import math
 import random
 from typing import Callable
 
-from PySide6.QtCore import SIGNAL, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import SIGNAL, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox,
                                QStackedWidget, QVBoxLayout, QWidget)
 
@@ -25,6 +25,9 @@ TICK_MS = 200
 DEFAULT_QUESTION_COUNT = 5
 # Question text size: readable from a normal seat a metre away from a laptop screen.
 QUESTION_POINT_SIZE = 24
+# In a short or narrow window a long question steps down towards this size until it fits its
+# card (a 1024x640 window leaves ~310x75 px for it), rather than being cut off.
+QUESTION_MIN_POINT_SIZE = 12
 # Left and right margin of each page: the column is 330-440 px wide beside the mirror.
 PAGE_MARGIN = 16
 ACCENT = "#2563eb"
@@ -35,6 +38,18 @@ PHASE_TEXT = {
     Phase.THINKING: "Take a moment to think",
     Phase.ANSWERING: "Answer now: look at the lens",
 }
+
+
+class _QuestionLabel(QLabel):
+    """The question: every new text is fitted to its card (InterviewPanel.fit_question)."""
+
+    def __init__(self, panel: "InterviewPanel") -> None:
+        super().__init__()
+        self._panel = panel
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
+        super().setText(text)
+        QTimer.singleShot(0, self._panel.fit_question)
 
 
 class InterviewPanel(QWidget):
@@ -125,7 +140,7 @@ class InterviewPanel(QWidget):
         page = QWidget()
         self.position_label = QLabel()
         self.position_label.setStyleSheet(f"color: {TEXT_MUTED}; font-size: 11pt;")
-        self.question_label = QLabel()
+        self.question_label = _QuestionLabel(self)
         self.question_label.setWordWrap(True)
         self.question_label.setTextFormat(Qt.TextFormat.PlainText)
         font = self.question_label.font()
@@ -173,6 +188,8 @@ class InterviewPanel(QWidget):
         buttons.addLayout(forward)
         buttons.addWidget(self.end_button, 0, Qt.AlignmentFlag.AlignRight)
         card = QFrame()
+        card.installEventFilter(self)   # resized: the question's font is fitted again
+        self._question_card = card
         card.setObjectName("questionCard")
         card.setStyleSheet("#questionCard { background: #ffffff; border: 1px solid #e5e7eb; border-radius: 12px; }")
         inner = QVBoxLayout(card)
@@ -191,6 +208,35 @@ class InterviewPanel(QWidget):
         lay.addWidget(self.time_bar)
         lay.addLayout(buttons)
         return page
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        if obj is getattr(self, "_question_card", None) and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self.fit_question)
+        return super().eventFilter(obj, event)
+
+    def fit_question(self) -> None:
+        """The largest question font (QUESTION_POINT_SIZE down to QUESTION_MIN_POINT_SIZE) at which
+        the question's wrapped text fits the room its card leaves it."""
+        label, card = self.question_label, self._question_card
+        width = label.width()
+        if width <= 0 or not label.text():
+            return
+        lay = card.layout()
+        m = lay.contentsMargins()
+        others = self.position_label.sizeHint().height() + lay.spacing() * 2
+        if self.tip_label.isVisibleTo(card):
+            others += self.tip_label.heightForWidth(width) + lay.spacing()
+        room = card.height() - m.top() - m.bottom() - others
+        font = QFont(label.font())
+        probe = QLabel(label.text())   # measures exactly as the label lays out its text
+        probe.setWordWrap(True)
+        for size in range(QUESTION_POINT_SIZE, QUESTION_MIN_POINT_SIZE - 1, -1):
+            font.setPointSize(size)
+            probe.setFont(font)
+            if probe.heightForWidth(width) <= room:
+                break
+        if font.pointSize() != label.font().pointSize():
+            label.setFont(font)
 
     def _build_done(self) -> QWidget:
         page = QWidget()
@@ -290,9 +336,9 @@ class InterviewPanel(QWidget):
             return
         q = s.question
         self.position_label.setText(f"Question {s.index + 1} of {s.total}  ·  {q.category}")
-        self.question_label.setText(q.text)
         self.tip_label.setText(q.tip)
         self.tip_label.setVisible(bool(q.tip))
+        self.question_label.setText(q.text)   # fits its font to the card
         thinking = s.phase == Phase.THINKING
         self.answer_button.setVisible(thinking)
         self.next_button.setText("Finish" if s.is_last else ("Skip question" if thinking else "Next question"))
