@@ -149,12 +149,15 @@ class FileAudio(AudioInput):
         super().__init__()
         self.path = Path(path)
         self.name = f"file-audio:{self.path.name}"
-        with av.open(str(self.path)) as c:
-            if not c.streams.audio:
-                raise AudioUnavailable(f"{self.path.name} has no sound track.")
-            s = c.streams.audio[0]
-            self.rate = int(s.codec_context.sample_rate or s.rate)
-            self.channels = min(2, max(1, s.codec_context.channels or 1))
+        try:
+            with av.open(str(self.path)) as c:
+                if not c.streams.audio:
+                    raise AudioUnavailable(f"{self.path.name} has no sound track.")
+                s = c.streams.audio[0]
+                self.rate = int(s.codec_context.sample_rate or s.rate)
+                self.channels = min(2, max(1, s.codec_context.channels or 1))
+        except (av.FFmpegError, OSError) as exc:
+            raise AudioUnavailable(f"The sound of {self.path.name} cannot be read ({exc}).") from exc
         self._loops: queue.SimpleQueue = queue.SimpleQueue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
