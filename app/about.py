@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from poise.app.review.style import TEXT_MUTED
+from poise.app.theme import TEXT_MUTED
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""One calm light theme for the whole app: Fusion style, a light palette and a few shared rules."""
+"""The one palette and theme of the window: Fusion style, Qt palette, chart colours (score colours from vision.reports.format)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,33 @@ import logging
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from poise.vision.reports.format import EVENT_SCORE, SCORE_COLOURS, SCORE_LABELS, SCORE_NAMES
+
 logger = logging.getLogger(__name__)
 
-# Tailwind "gray"/"blue" shades, the same family the review widgets use (app/review/style.py).
+# Tailwind "gray"/"blue" shades, the family of the score colours in vision/reports/format.py.
 WINDOW = "#f3f4f6"
 BASE = "#ffffff"
 TEXT = "#111827"
 MUTED = "#6b7280"
 ACCENT = "#2563eb"
 BORDER = "#e5e7eb"
+TEXT_MUTED = MUTED
+
+# Alpha (0-255) of a shaded event span: light enough that the curves stay on top visually.
+EVENT_SPAN_ALPHA = 45
+# Stretches where nothing was measurable (no face, ...) are shaded neutral grey.
+NOT_MEASURABLE_COLOUR = "#9ca3af"
+NOT_MEASURABLE_ALPHA = 40
+# Start of a mock-interview answer on the timeline: neutral, so it does not read as a score.
+SEGMENT_COLOUR = "#4b5563"
+GRID_PEN = BORDER
+AXIS_PEN = "#9ca3af"
+CURSOR_COLOUR = TEXT
+
+__all__ = ["ACCENT", "AXIS_PEN", "BASE", "BORDER", "CURSOR_COLOUR", "EVENT_SCORE", "EVENT_SPAN_ALPHA", "GRID_PEN",
+           "MUTED", "NOT_MEASURABLE_ALPHA", "NOT_MEASURABLE_COLOUR", "SCORE_COLOURS", "SCORE_LABELS", "SCORE_NAMES",
+           "SEGMENT_COLOUR", "TEXT", "TEXT_MUTED", "WINDOW", "apply_theme"]
 
 STYLE = f"""
 QMainWindow, QTabWidget > QWidget {{ background: {WINDOW}; }}

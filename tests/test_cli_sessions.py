@@ -66,6 +66,11 @@ def test_analyze_saves_the_session_and_prints_its_id(tmp_path):
     assert info.status == "complete" and info.kind == "file" and info.source.endswith(SHORT_CLIP)
     assert info.summary.to_dict() == data["summary"]
     assert [f.to_dict() for f in store.load_frames(sid)] == data["frames"]  # the --json output is unchanged
+    # `poise export --format json` shares the schema of `poise analyze --json` (README: "JSON format").
+    exported = export.session_dict(store, sid)
+    assert exported["schema_version"] == data["schema_version"]
+    assert set(exported) - set(data) == {"session", "segments"} and set(data) <= set(exported)
+    assert exported["analysed_fps"] == pytest.approx(data["analysed_fps"], rel=0.02)
 
 
 def test_no_save_leaves_the_store_alone(tmp_path, capsys):
@@ -155,10 +160,10 @@ def test_sessions_and_show(seeded, capsys):
     assert code == 0
     header, row = out.splitlines()
     assert header.split()[:5] == ["id", "date", "kind", "status", "duration"]
-    assert row.split()[0] == str(sid) and "complete" in row and EVENT_CLIP[:25] in row and "%" in row
+    assert row.split()[0] == str(sid) and "Complete" in row and EVENT_CLIP[:25] in row and "%" in row
     code, out, err = main(capsys, "show", str(sid), "--data-dir", str(home))
     assert code == 0
-    assert "eye contact" in out and re.search(r"00:0\d-00:1\d  look away", out)
+    assert "eye contact" in out and re.search(r"0:0\d–0:1\d  Looked away", out)
     assert "Tell me about <yourself>." in out and "notes: <script>" in out
 
 
@@ -218,7 +223,7 @@ def test_export_is_atomic(seeded, monkeypatch):
 def test_export_to_a_directory_is_a_user_error(seeded, capsys, tmp_path):
     home, sid = seeded
     code, _, err = main(capsys, "export", str(sid), "-o", str(tmp_path), "--data-dir", str(home))
-    assert code == 2 and "is a directory" in err
+    assert code == 2 and "is a folder" in err
 
 
 # ------------------------------------------------------------------ delete

@@ -49,7 +49,7 @@ def _image_array(qimage) -> np.ndarray:
 def test_sessions_list_shows_stored_sessions_and_emits_selection(qtbot, store, analysed_clip, noface_session):
     from poise.app.review import SessionsList
     from poise.app.review.sessions_list import COL_EYE, COL_FIDGET, COL_POSTURE
-    from poise.app.review.style import fmt_clock, fmt_share
+    from poise.vision.reports.format import fmt_duration, fmt_percent
 
     lst = SessionsList(store)
     qtbot.addWidget(lst)
@@ -57,10 +57,10 @@ def test_sessions_list_shows_stored_sessions_and_emits_selection(qtbot, store, a
     info = store.get_session(noface_session)
     row = [lst.table.model().index(0, c).data() for c in range(8)]
     assert row[1] == "Video file"
-    assert row[2] == fmt_clock(info.duration_s)
-    assert row[COL_EYE] == fmt_share(info.summary.eye_contact_share)
-    assert row[COL_POSTURE] == fmt_share(info.summary.mean_posture)
-    assert row[COL_FIDGET] == fmt_share(info.summary.fidgeting_share)
+    assert row[2] == fmt_duration(info.duration_s)
+    assert row[COL_EYE] == fmt_percent(info.summary.eye_contact_share)
+    assert row[COL_POSTURE] == fmt_percent(info.summary.mean_posture)
+    assert row[COL_FIDGET] == fmt_percent(info.summary.fidgeting_share)
     assert row[6] == "Complete" and row[7] == NOFACE
 
     from poise.vision.sessions.store import save_result
@@ -301,11 +301,11 @@ def test_mock_interview_answers_are_listed_with_their_scores_and_notes(qtbot, st
     assert view.tabs.currentWidget() is panel and panel.segment_count() == 2
     assert view.timeline.segment_starts() == [0.0, 2.5]
     expected = per_segment_summary(store.load_frames(sid), store.load_events(sid), store.list_segments(sid))
-    from poise.app.review.style import fmt_share
+    from poise.vision.reports.format import fmt_percent
 
-    assert panel.table.item(0, 2).text() == fmt_share(expected[0].summary.eye_contact_share)
+    assert panel.table.item(0, 2).text() == fmt_percent(expected[0].summary.eye_contact_share)
     assert panel.table.item(1, 1).text() == "Why <this> role?"
-    assert panel.table.item(1, 2).text() == fmt_share(expected[1].summary.eye_contact_share)  # no face: "–"
+    assert panel.table.item(1, 2).text() == fmt_percent(expected[1].summary.eye_contact_share)  # no face: "–"
 
     with qtbot.waitSignal(view.position_changed, timeout=2000) as sig:
         rect = panel.table.visualItemRect(panel.table.item(1, 1))
@@ -354,3 +354,42 @@ def test_the_date_column_points_down_while_newest_is_first(qtbot, store, noface_
     qtbot.wait(50)
     rows = _arrow_rows(header, 0)
     assert rows[0] < rows[-1], f"oldest first shows ▲, rows {rows}"
+
+
+def test_the_report_and_the_review_show_the_same_per_question_scores(qtbot, store, analysed_clip):
+    """One function (format.question_rows) fills both tables: the HTML report's Questions table and
+    the review's, for the same stored session (a real clip analysis split into three answers)."""
+    import html as html_lib
+    import re
+
+    from poise.vision.reports.export import render
+    from poise.vision.reports.format import SCORE_LABELS, SCORE_NAMES, SCORE_SHORT_LABELS
+    from poise.vision.sessions.store import save_result
+
+    result = analysed_clip("proctoringai__center_left_center.mp4")
+    sid = save_result(store, result, kind="mock_interview")
+    third = result.summary.duration_s / 3
+    for i in range(3):
+        store.add_segment(sid, i, f"Question {i + 1}?", "about you", i * third, None if i == 2 else (i + 1) * third)
+    panel = _view(qtbot, store, sid).questions
+    review_header = [panel.table.horizontalHeaderItem(c).text() for c in range(panel.table.columnCount())]
+    review = [{review_header[c]: panel.table.item(r, c).text() for c in range(panel.table.columnCount())}
+              for r in range(panel.table.rowCount())]
+
+    page = render(store, sid, "html")
+    section = page[page.index("<h2>Questions</h2>"):]
+    section = section[:section.index("</table>")]
+    rows = [[html_lib.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr)]
+            for tr in re.findall(r"<tr>(.*?)</tr>", section, re.S)]
+    report_header, *report_rows = rows
+    report = [dict(zip(report_header, row)) for row in report_rows]
+
+    assert len(review) == len(report) == 3
+    # The review's narrow panel says "Eye" where the report says "Eye contact": the same figure.
+    in_review_cols = [SCORE_SHORT_LABELS[n] for n in SCORE_NAMES]
+    in_report_cols = [SCORE_LABELS[n] for n in SCORE_NAMES]
+    assert set(in_review_cols) <= set(review_header) and set(in_report_cols) <= set(report_header)
+    for in_review, in_report in zip(review, report):
+        assert [in_review[h] for h in in_review_cols] == [in_report[h] for h in in_report_cols]
+        assert in_review["#"] == in_report["#"] and in_review["Question"] == in_report["Question"]
+    assert len({tuple(r[h] for h in in_review_cols) for r in review}) > 1, "the answers differ (look-aways in one)"

@@ -22,7 +22,7 @@ def _run(code: str, env_home: Path) -> subprocess.CompletedProcess:
 
 
 def test_cli_subcommands_run_without_importing_qt(tmp_path):
-    code = ("import sys; from app.launcher import main; rc = main(['sessions']); "
+    code = ("import sys; from poise.app.launcher import main; rc = main(['sessions']); "
             "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt was imported'; sys.exit(rc)")
     r = _run(code, tmp_path / "home")
     assert r.returncode == 0, r.stderr
@@ -41,7 +41,7 @@ def test_version_and_help(capsys):
 
 def test_bad_camera_file_is_one_sentence_and_exit_2_before_qt(tmp_path):
     missing = tmp_path / "nope.mp4"
-    code = (f"import sys; from app.launcher import main; rc = main(['--camera-file', {str(missing)!r}]); "
+    code = (f"import sys; from poise.app.launcher import main; rc = main(['--camera-file', {str(missing)!r}]); "
             "assert 'PySide6.QtWidgets' not in sys.modules; sys.exit(rc)")
     r = _run(code, tmp_path / "home")
     assert r.returncode == 2

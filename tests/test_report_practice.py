@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 from poise.vision.reports.export import export_session
 from poise.vision.practice.interview import per_segment_summary
+from poise.vision.reports.format import question_rows
 from poise.vision.sessions.store import SessionStore
 from poise.vision.summary import summarize
 from poise.vision.types import Event, FrameScores
@@ -63,9 +64,11 @@ def test_report_renders_with_notes_escaped_and_a_per_question_breakdown(poise_ho
     assert re.search(r"<h2>Questions</h2>", html)
     assert "Tell me about yourself." in text and "Why us?" in text
     first, second = (s.summary for s in per_segment_summary(frames, events, segs))
+    first_row, second_row = question_rows(frames, events, segs)
     section = html[html.index("<h2>Questions</h2>"):]
     section = section[:section.index("</section>")]
-    assert f"{first.mean_eye_contact:.2f}" in section and f"{second.mean_eye_contact:.2f}" in section
-    assert first.mean_eye_contact > 0.8 > 0.3 > second.mean_eye_contact
+    cells = re.findall(r"<td class='num'>([^<]*)</td>", section)
+    assert cells == ["1", first_row.span, *first_row.figures.values(), "2", second_row.span, *second_row.figures.values()]
+    assert first.eye_contact_share > 0.8 > 0.3 > second.eye_contact_share
     assert ">Q1<" in html and ">Q2<" in html
     assert "mock interview" in html.lower()

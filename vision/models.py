@@ -6,7 +6,6 @@ import hashlib
 import logging
 import os
 import socket
-import tempfile
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -14,6 +13,8 @@ from pathlib import Path
 from typing import Callable
 
 import platformdirs
+
+from poise.vision.atomic import WriteError, atomic_path
 
 logger = logging.getLogger(__name__)
 
@@ -152,37 +153,32 @@ def _download_failure(exc: BaseException) -> str:
 
 def download_model(spec: ModelSpec, target_dir: Path, progress=None, *, url: str | None = None) -> Path:
     """Download ``spec`` into ``target_dir``; verify size and hash before an atomic rename."""
-    target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / spec.filename
-    fd, tmp_name = tempfile.mkstemp(prefix=spec.filename + ".", suffix=".part", dir=target_dir)
-    tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as out:
-            try:
-                response = urllib.request.urlopen(url or spec.url, timeout=30)
-            except (urllib.error.URLError, OSError) as exc:
-                logger.warning("downloading %s failed: %s", url or spec.url, exc)
-                raise ModelError(_offline_message(_download_failure(exc))) from None
-            with response:
-                total = int(response.headers.get("Content-Length") or spec.size)
-                done = 0
-                bar = _progress_bar(spec.filename, total) if progress is None else None
-                while chunk := response.read(1 << 16):
-                    out.write(chunk)
-                    done += len(chunk)
-                    if progress:
-                        progress(spec.filename, done, total)
-                    elif bar is not None:
-                        bar.update(len(chunk))
-                if bar is not None:
-                    bar.close()
-            out.flush()
-            os.fsync(out.fileno())
-        _verify(tmp, spec)
-        os.replace(tmp, target)
-        return target
-    finally:
-        tmp.unlink(missing_ok=True)
+        with atomic_path(target) as tmp:
+            with open(tmp, "wb") as out:
+                try:
+                    response = urllib.request.urlopen(url or spec.url, timeout=30)
+                except (urllib.error.URLError, OSError) as exc:
+                    logger.warning("downloading %s failed: %s", url or spec.url, exc)
+                    raise ModelError(_offline_message(_download_failure(exc))) from None
+                with response:
+                    total = int(response.headers.get("Content-Length") or spec.size)
+                    done = 0
+                    bar = _progress_bar(spec.filename, total) if progress is None else None
+                    while chunk := response.read(1 << 16):
+                        out.write(chunk)
+                        done += len(chunk)
+                        if progress:
+                            progress(spec.filename, done, total)
+                        elif bar is not None:
+                            bar.update(len(chunk))
+                    if bar is not None:
+                        bar.close()
+            _verify(tmp, spec)
+    except WriteError as exc:
+        raise ModelError(str(exc)) from None
+    return target
 
 
 def _progress_bar(name: str, total: int):

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QDialog, QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout,
                                QWidget)
 
-from poise.app.review.style import TEXT_MUTED
+from poise.app.theme import TEXT_MUTED
 from poise.vision.calibration import CalibrationError, calibrate
 from poise.vision.setup_check import SETUP_KEY, measure_setup
 

@@ -12,7 +12,8 @@ from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from poise.app.review.style import TEXT_MUTED, fmt_clock
+from poise.app.theme import TEXT_MUTED
+from poise.vision.reports.format import fmt_clock
 from poise.vision.practice.interview import (DEFAULT_ANSWER_S, DEFAULT_THINKING_S, InterviewFlow, InterviewState, Phase,
                               SegmentSink)
 from poise.vision.practice.questions import Question, all_questions, load_decks, pick_questions

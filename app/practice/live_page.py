@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScroll
 
 from poise.app.practice.cues import CueEngine
 from poise.app.elided_label import ElidedLabel
-from poise.app.review.style import TEXT_MUTED
+from poise.app.theme import TEXT_MUTED
 from poise.app.practice.session_controller import SessionController
 from poise.app.practice.live_pipeline import LivePipeline
 from poise.vision.analysis import AnalysisSettings

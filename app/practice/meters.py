@@ -9,7 +9,7 @@ from PySide6.QtCore import QEasingCurve, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from poise.app.review.style import SCORE_COLOURS, SCORE_LABELS, SCORE_NAMES, TEXT_MUTED
+from poise.app.theme import SCORE_COLOURS, SCORE_LABELS, SCORE_NAMES, TEXT_MUTED
 from poise.vision.types import FrameScores, Reason
 
 logger = logging.getLogger(__name__)

@@ -7,7 +7,8 @@ import logging
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from poise.app.review.style import TEXT_MUTED, fmt_clock
+from poise.app.theme import TEXT_MUTED
+from poise.vision.reports.format import fmt_clock
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPushButton, Q
                                QWidget)
 
 from poise.app.chart_legend import ChartLegend
-from poise.app.review.style import AXIS_PEN, GRID_PEN, SCORE_COLOURS, SCORE_LABELS, TEXT_MUTED, fmt_share
+from poise.app.theme import AXIS_PEN, GRID_PEN, SCORE_COLOURS, SCORE_LABELS, TEXT_MUTED
+from poise.vision.reports.format import fmt_percent
 from poise.vision.practice.progress import MIN_BEST_DURATION_S, ProgressReport, progress
 
 logger = logging.getLogger(__name__)
@@ -158,8 +159,8 @@ class ProgressView(QWidget):
                  f"week{'s' if len(r.weeks) != 1 else ''}."]
         if r.best is not None:
             b = r.best
-            parts.append(f"Best: {b.started_at.astimezone():%a %d %b %Y} (eye contact {fmt_share(b.eye_contact)}, "
-                         f"posture {fmt_share(b.posture)}, fidgeting {fmt_share(b.fidgeting)}).")
+            parts.append(f"Best: {b.started_at.astimezone():%a %d %b %Y} (eye contact {fmt_percent(b.eye_contact)}, "
+                         f"posture {fmt_percent(b.posture)}, fidgeting {fmt_percent(b.fidgeting)}).")
         change = r.first_and_last_week_change
         if change:
             words = []

@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
                                QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
-from poise.app.review.style import TEXT_MUTED, fmt_clock
+from poise.app.theme import TEXT_MUTED
+from poise.vision.reports.format import fmt_clock
 from poise.app.review.analysis_worker import AnalysisRunner
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from poise.app.review.style import EVENT_SCORE, SCORE_COLOURS, event_label, fmt_clock
+from poise.app.theme import EVENT_SCORE, SCORE_COLOURS
+from poise.vision.reports.format import event_label, fmt_clock
 
 logger = logging.getLogger(__name__)
 

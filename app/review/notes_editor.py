@@ -7,7 +7,7 @@ import logging
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
-from poise.app.review.style import TEXT_MUTED
+from poise.app.theme import TEXT_MUTED
 
 logger = logging.getLogger(__name__)
 

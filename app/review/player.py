@@ -18,7 +18,8 @@ from PySide6.QtCore import QObject, QRectF, QSize, Qt, QThread, QTimer, Signal, 
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStyle, QToolButton, QVBoxLayout, QWidget
 
-from poise.app.review.style import TEXT_MUTED, fmt_clock
+from poise.app.theme import TEXT_MUTED
+from poise.vision.reports.format import fmt_clock
 
 logger = logging.getLogger(__name__)
 

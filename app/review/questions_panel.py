@@ -10,14 +10,13 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QSplitter, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from poise.vision.practice.interview import per_segment_summary
-
 from poise.app.review.notes_editor import SEGMENT_FIELDS, NotesEditor
-from poise.app.review.style import SCORE_COLOURS, fmt_clock, fmt_share
+from poise.app.theme import SCORE_COLOURS
+from poise.vision.reports.format import QUESTION_COLUMNS_SHORT, SCORE_NAMES, fmt_clock, fmt_seconds, question_rows
 
 logger = logging.getLogger(__name__)
 
-COLUMNS = ("#", "Question", "Eye", "Posture", "Fidget", "Pause")
+COLUMNS = (*QUESTION_COLUMNS_SHORT, "Pause")
 START_ROLE = Qt.ItemDataRole.UserRole
 # The question table may shrink to its header and about one row, so the review fits a
 # 1024x640 window; the splitter gives it more when there is room.
@@ -65,23 +64,21 @@ class QuestionsPanel(QWidget):
         """Show the store's Segments of a session with a summary of the frames in each."""
         self.notes.set_session(None)
         self._segments = list(segments)
-        rows = per_segment_summary(frames, events, self._segments) if self._segments else []
+        rows = question_rows(frames, events, self._segments) if self._segments else []
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            seg, summ = row.segment, row.summary
-            values = (str(seg.index + 1), seg.question,
-                      fmt_share(summ.eye_contact_share), fmt_share(summ.mean_posture), fmt_share(summ.fidgeting_share),
-                      "–" if summ.longest_pause_s is None else f"{summ.longest_pause_s:.1f} s")
-            tip = (f"{seg.category}: " if seg.category else "") + seg.question + \
-                f"\n{fmt_clock(seg.start_s)} – {fmt_clock(seg.start_s + summ.duration_s)} ({fmt_clock(summ.duration_s)})"
+            values = (str(row.number), row.question, *(row.figures[name] for name in SCORE_NAMES),
+                      fmt_seconds(row.summary.longest_pause_s))
+            tip = (f"{row.category}: " if row.category else "") + row.question + \
+                f"\n{fmt_clock(row.start_s)} – {fmt_clock(row.end_s)} ({fmt_clock(row.summary.duration_s)})"
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
-                item.setData(START_ROLE, float(seg.start_s))
+                item.setData(START_ROLE, row.start_s)
                 item.setToolTip(tip)
                 if c >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if 2 <= c <= 4:
-                    item.setForeground(QColor(SCORE_COLOURS[("eye_contact", "posture", "fidgeting")[c - 2]]))
+                    item.setForeground(QColor(SCORE_COLOURS[SCORE_NAMES[c - 2]]))
                 elif c == 5:
                     item.setToolTip(tip + "\nLongest silence inside the answer, between two stretches of speech")
                 self.table.setItem(r, c, item)

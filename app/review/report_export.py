@@ -1,4 +1,4 @@
-"""Export a session's report to share: the self-contained HTML (vision.export) or a PDF through Qt."""
+"""Export a session's report to share: the self-contained HTML (vision.reports.export) or its PDF (pdf_export)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from poise.vision.reports.export import ExportError, export_session, render
+from poise.vision.reports.export import ExportError, export_session, session_report
 from poise.vision.sessions.store import StoreError
 
 from poise.app.review.pdf_export import PdfExportError, export_pdf
@@ -28,7 +28,7 @@ class ReportExporter(QObject):
     def export(self, session_id: int, fmt: str, path: str | Path) -> Path | None:
         try:
             if fmt == "pdf":
-                written = export_pdf(render(self._store, session_id, "html"), path)
+                written = export_pdf(session_report(self._store, session_id), path)
             else:
                 written = export_session(self._store, session_id, "html", path)
         except (ExportError, PdfExportError, StoreError) as exc:

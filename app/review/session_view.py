@@ -14,8 +14,8 @@ from poise.app.review.events_list import EventsList
 from poise.app.review.notes_editor import NotesEditor
 from poise.app.review.player import RecordingPlayer
 from poise.app.review.questions_panel import QuestionsPanel
-from poise.app.review.sessions_list import KIND_LABELS, STATUS_LABELS
-from poise.app.review.style import TEXT_MUTED, fmt_clock
+from poise.app.theme import TEXT_MUTED
+from poise.vision.reports.format import fmt_duration, kind_label, status_label
 from poise.app.review.summary_panel import SummaryPanel
 from poise.app.review.timeline import Timeline
 
@@ -141,8 +141,8 @@ class SessionView(QWidget):
             duration = max(duration, frames[-1].t)
         local = info.started_at.astimezone()
         self.title.setText(local.strftime("%A %d %B %Y, %H:%M"))
-        parts = [KIND_LABELS.get(info.kind, info.kind), Path(info.source).name or info.source,
-                 fmt_clock(duration), STATUS_LABELS.get(info.status, info.status)]
+        parts = [kind_label(info.kind), Path(info.source).name or info.source,
+                 fmt_duration(duration), status_label(info.status)]
         self.subtitle.setText("  ·  ".join(parts))
         self.subtitle.setToolTip(info.source)
         self.summary.set_summary(info.summary)

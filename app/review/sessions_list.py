@@ -12,16 +12,14 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHeaderView, QLabel, QProxyStyle, QStackedLayout,
                                QStyle, QStyleOptionHeader, QTableView, QVBoxLayout, QWidget)
 
-from poise.app.review.style import SCORE_COLOURS, TEXT_MUTED, fmt_clock, fmt_share
+from poise.app.theme import SCORE_COLOURS, TEXT_MUTED
+from poise.vision.reports.format import fmt_duration, fmt_percent, kind_label, status_label
 
 logger = logging.getLogger(__name__)
 
-KIND_LABELS = {"live": "Live", "file": "Video file", "mock_interview": "Mock interview"}
-STATUS_LABELS = {"complete": "Complete", "interrupted": "Interrupted", "recording": "Recording…"}
 COLUMNS = ("Date", "Kind", "Duration", "Eye contact", "Posture", "Fidgeting", "Status", "Source")
 # Shorter headers and values when the list is a sidebar beside the session view.
 COMPACT_COLUMNS = ("Date", "Kind", "Length", "Eye", "Posture", "Fidget", "Status", "Source")
-COMPACT_KIND_LABELS = {"live": "Live", "file": "File", "mock_interview": "Mock"}
 COL_EYE, COL_POSTURE, COL_FIDGET, COL_SOURCE = 3, 4, 5, 7
 # Header text plus its padding and the sort arrow of the sorted column.
 HEADER_PADDING_PX = 16
@@ -97,13 +95,13 @@ class SessionsModel(QAbstractTableModel):
                     return local.strftime("%d %b, %H:%M" if same_year else "%d %b %Y")
                 return local.strftime("%Y-%m-%d %H:%M")
             if col == 1:
-                return (COMPACT_KIND_LABELS if self._compact else KIND_LABELS).get(s.kind, s.kind)
+                return kind_label(s.kind, short=self._compact)
             if col == 2:
-                return fmt_clock(s.duration_s)
+                return fmt_duration(s.duration_s)
             if col in (COL_EYE, COL_POSTURE, COL_FIDGET):
-                return fmt_share(scores[col - COL_EYE])
+                return fmt_percent(scores[col - COL_EYE])
             if col == 6:
-                return STATUS_LABELS.get(s.status, s.status)
+                return status_label(s.status)
             if col == 7:
                 return _source_name(s.source)
         elif role == SORT_ROLE:

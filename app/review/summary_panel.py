@@ -6,8 +6,8 @@ import logging
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from poise.app.review.style import SCORE_COLOURS, TEXT_MUTED, fmt_share
-from poise.app.review.timeline import SPEAKING_COLOUR
+from poise.app.theme import SCORE_COLOURS, TEXT_MUTED
+from poise.vision.reports.format import SPEAKING_COLOUR, fmt_percent, score_figures
 
 logger = logging.getLogger(__name__)
 
@@ -63,10 +63,9 @@ class SummaryPanel(QWidget):
             for card in self.cards.values():
                 card.value.setText("–")
             return
-        self.cards["eye_contact"].value.setText(fmt_share(summary.eye_contact_share))
-        self.cards["posture"].value.setText(fmt_share(summary.mean_posture))
-        self.cards["fidgeting"].value.setText(fmt_share(summary.fidgeting_share))
-        self.cards["measurable"].value.setText(fmt_share(summary.measurable_share))
+        for name, text in score_figures(summary).items():
+            self.cards[name].value.setText(text)
+        self.cards["measurable"].value.setText(fmt_percent(summary.measurable_share))
         longest = summary.longest_look_away_s or 0.0
         self.cards["look_away"].value.setText(f"{longest:.1f} s" if longest else "none")
         speaking = self.cards["speaking"]
@@ -74,9 +73,9 @@ class SummaryPanel(QWidget):
             speaking.value.setText("–")
             speaking.caption.setText("speaking (no sound)")
         else:
-            speaking.value.setText(fmt_share(summary.speaking_share))
-            speaking.caption.setText(f"speaking; eye contact {fmt_share(summary.eye_contact_speaking_share)} "
-                                     f"vs {fmt_share(summary.eye_contact_silent_share)} silent")
+            speaking.value.setText(fmt_percent(summary.speaking_share))
+            speaking.caption.setText(f"speaking; eye contact {fmt_percent(summary.eye_contact_speaking_share)} "
+                                     f"vs {fmt_percent(summary.eye_contact_silent_share)} silent")
 
     def value_text(self, key: str) -> str:
         return self.cards[key].value.text()

@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from poise.app.review.style import (AXIS_PEN, CURSOR_COLOUR, EVENT_SCORE, EVENT_SPAN_ALPHA, GRID_PEN,
-                    NOT_MEASURABLE_ALPHA, NOT_MEASURABLE_COLOUR, SCORE_COLOURS, SEGMENT_COLOUR, SCORE_LABELS,
-                    SCORE_NAMES, TEXT_MUTED, fmt_clock)
+from poise.app.theme import (AXIS_PEN, CURSOR_COLOUR, EVENT_SCORE, EVENT_SPAN_ALPHA, GRID_PEN, NOT_MEASURABLE_ALPHA,
+                             NOT_MEASURABLE_COLOUR, SCORE_COLOURS, SCORE_LABELS, SCORE_NAMES, SEGMENT_COLOUR, TEXT_MUTED)
+from poise.vision.reports.format import SPEAKING_COLOUR, fmt_clock
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,6 @@ MIN_X_RANGE_S = 1.0
 # a yes/no band (24 px keeps the review within 1024x640 with three 50 px score lanes). Its colour is apart from the three scores' (a muted violet).
 SPEAKING = "speaking"
 SPEAKING_LABEL = "Speaking"
-SPEAKING_COLOUR = "#7c3aed"
 SPEAKING_LANE_HEIGHT_PX = 24
 SPEAKING_FILL_ALPHA = 110
 NO_AUDIO_TEXT = "no sound in this session"

@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import logging
-import os
 import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Sequence
 
+from tqdm import tqdm
+
+from poise.vision.analysis import AnalysisSettings
+from poise.vision.atomic import WriteError, write_atomic
+from poise.vision.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Parser, UserError, data_dir_arg, open_store
+from poise.vision.cli.sessions import HANDLERS, add_session_commands, analyze_many
+from poise.vision.reports.export import frames_csv
+from poise.vision.reports.format import summary_lines
+from poise.vision.sessions.batch import analyze_file
+
 logger = logging.getLogger(__name__)
 
-#: Subcommands handled here; `app.launcher` sends anything else to the GUI.
-COMMANDS = {"analyze", "sessions", "show", "export", "delete"}
-
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+__all__ = ["EXIT_FAILURE", "EXIT_OK", "EXIT_USAGE", "UserError", "build_parser", "format_summary", "main", "run"]
 
 
-class UserError(Exception):
-    """Something the user can fix; printed as one sentence, exit code 2."""
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="poise", description="Practise interview body language: eye contact, posture, fidgeting.")
+def build_parser() -> Parser:
+    """The one `poise` parser: its subcommands; the launcher adds the window's options to it."""
+    parser = Parser(prog="poise", description="Practise interview body language: eye contact, posture, fidgeting.")
     parser.add_argument("--version", action="version", version=f"poise {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     a = sub.add_parser("analyze", help="analyse a recorded video and print a summary")
@@ -36,26 +38,25 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--quiet", action="store_true", help="no progress bar")
     a.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="analyse N files at once in separate processes")
     a.add_argument("--no-save", action="store_true", help="do not save the analysis as a session")
-    _data_dir_arg(a)
-    from poise.vision.cli.sessions import add_session_commands
-
-    add_session_commands(sub, _data_dir_arg)
+    data_dir_arg(a)
+    add_session_commands(sub)
     return parser
 
 
-def _data_dir_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", metavar="DIR", default=None,
-                   help="where sessions are stored (default: $POISE_HOME or the user data folder)")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    """`python -m poise.vision.cli`: parse and run one subcommand."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    handler = _handlers()[args.command]
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the subcommand of parsed arguments; a UserError is one sentence on stderr, exit 2."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    handler = {"analyze": _cmd_analyze, **HANDLERS}[args.command]
     try:
         return handler(args)
     except UserError as exc:
@@ -67,10 +68,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _cmd_analyze(args) -> int:
-    from poise.vision.analysis import AnalysisSettings
-    from poise.vision.sessions.batch import analyze_file
-    from poise.vision.cli.sessions import analyze_many, open_store
-
     if len(args.videos) > 1 and (args.json or args.csv):
         raise UserError("--json and --csv take one video at a time.")
     if args.jobs < 1:
@@ -105,10 +102,13 @@ def _cmd_analyze(args) -> int:
         return EXIT_FAILURE
     for w in result.warnings:
         print(f"poise: warning: {w}", file=sys.stderr)
-    if args.json:
-        write_atomic(args.json, json.dumps(result.to_dict(), indent=1))
-    if args.csv:
-        write_atomic(args.csv, frames_csv(result.frames))
+    try:
+        if args.json:
+            write_atomic(args.json, json.dumps(result.to_dict(), indent=1))
+        if args.csv:
+            write_atomic(args.csv, frames_csv(result.frames))
+    except WriteError as exc:
+        raise UserError(str(exc)) from None
     print(format_summary(result))
     if outcome.session_id is not None:
         print(f"Saved as session {outcome.session_id} (poise show {outcome.session_id}).")
@@ -116,92 +116,19 @@ def _cmd_analyze(args) -> int:
 
 
 def _progress_bar(path, total):
-    from tqdm import tqdm
-
     return tqdm(total=total, unit="frame", desc=Path(path).name, file=sys.stderr, leave=False)
 
 
 def format_summary(result) -> str:
-    """A readable summary of an AnalysisResult."""
+    """A readable summary of an AnalysisResult (the same lines as `poise show`)."""
     s = result.summary
-    pct = lambda v: "not measurable" if v is None else f"{v * 100:.0f}%"
-    score = lambda v: "not measurable" if v is None else f"{v:.2f}"
-    lines = [
-        f"{Path(result.source).name}: {s.duration_s:.1f} s, {s.frames_analysed} frames analysed at {result.analysed_fps:.1f} per second",
-        f"  eye contact      {pct(s.eye_contact_share)} of the time (mean {score(s.mean_eye_contact)})",
-        f"  posture          mean {score(s.mean_posture)} (1 = upright and balanced)",
-        f"  fidgeting        {pct(s.fidgeting_share)} of the time (mean {score(s.mean_fidgeting)})",
-        f"  longest look-away {s.longest_look_away_s:.1f} s",
-        f"  measurable       {s.measurable_share * 100:.0f}% of frames",
-        *voice_lines(s, pct),
-    ]
-    if result.events:
-        lines.append("  events:")
-        for e in result.events:
-            lines.append(f"    {_mmss(e.start_s)}-{_mmss(e.end_s)}  {e.kind.replace('_', ' ')}")
-    else:
-        lines.append("  events: none")
-    if s.frames_analysed and s.measurable_share == 0:
-        lines.append("  Nobody could be measured in this video (no face found).")
-    return "\n".join(lines)
-
-
-def voice_lines(s, pct) -> list[str]:
-    """The voice figures of a summary, or one line saying there was no sound."""
-    if s.speaking_share is None:
-        return ["  speaking         no audio"]
-    return [
-        f"  speaking         {pct(s.speaking_share)} of the time (longest pause {s.longest_pause_s:.1f} s)",
-        f"  eye contact      {pct(s.eye_contact_speaking_share)} while speaking, "
-        f"{pct(s.eye_contact_silent_share)} while silent",
-    ]
-
-
-def frames_csv(frames) -> str:
-    """Per-frame scores and components as CSV text (one row per analysed frame)."""
-    from poise.vision.types import Components
-
-    comp_names = list(Components.__slots__)
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["t", "eye_contact", "posture", "fidgeting", "speaking", "eye_contact_reason", "posture_reason",
-                "fidgeting_reason", *comp_names])
-    fmt = lambda v: "" if v is None else (f"{v:.4f}" if isinstance(v, float) else v)
-    for f in frames:
-        c = f.components
-        w.writerow([f"{f.t:.3f}", fmt(f.eye_contact), fmt(f.posture), fmt(f.fidgeting), fmt(f.speaking),
-                    f.eye_contact_reason or "", f.posture_reason or "", f.fidgeting_reason or "",
-                    *(fmt(getattr(c, n)) for n in comp_names)])
-    return out.getvalue()
-
-
-def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Atomic write (vision.export.write_atomic) with its error turned into a UserError."""
-    from poise.vision.reports.export import ExportError, write_atomic as _write
-
-    try:
-        _write(path, text)
-    except ExportError as exc:
-        raise UserError(str(exc)) from None
-
-
-def _mmss(seconds: float | None) -> str:
-    if seconds is None:
-        return "…"
-    m, s = divmod(int(round(seconds)), 60)
-    return f"{m:02d}:{s:02d}"
+    head = (f"{Path(result.source).name}: {s.duration_s:.1f} s, {s.frames_analysed} frames analysed "
+            f"at {result.analysed_fps:.1f} per second")
+    return "\n".join([head, *summary_lines(s, result.events)])
 
 
 def _version() -> str:
     try:
-        from importlib.metadata import version
-
         return version("poise")
-    except Exception:
+    except PackageNotFoundError:
         return "0+unknown"
-
-
-def _handlers():
-    from poise.vision.cli.sessions import HANDLERS
-
-    return {"analyze": _cmd_analyze, **HANDLERS}

@@ -5,17 +5,20 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from datetime import datetime
 from pathlib import Path
 
+from poise.vision.cli.common import (EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UserError, data_dir_arg, format_table,
+                                     open_store, shorten)
+from poise.vision.reports.export import ExportError, export_session
+from poise.vision.reports.format import (fmt_clock, fmt_duration, kind_label, score_figures, status_label,
+                                         summary_lines)
+from poise.vision.sessions.batch import run_batch
 from poise.vision.sessions.store import SessionInfo, SessionStore, StoreError
 
 logger = logging.getLogger(__name__)
 
-KIND_SHORT = {"live": "live", "file": "file", "mock_interview": "mock"}
 
-
-def add_session_commands(sub, data_dir_arg) -> None:
+def add_session_commands(sub) -> None:
     """Add `sessions`, `show`, `export` and `delete` to the `poise` subparsers."""
     p = sub.add_parser("sessions", help="list saved sessions, newest first")
     data_dir_arg(p)
@@ -43,22 +46,10 @@ def _session_id(text: str) -> int:
     return value
 
 
-def open_store(data_dir) -> SessionStore:
-    from poise.vision.cli.main import UserError
-
-    try:
-        return SessionStore(data_dir)
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
-
-
 def _user_errors(handler):
     """Run a subcommand with its store; StoreError / ExportError become one-sentence UserErrors."""
 
     def run(args) -> int:
-        from poise.vision.cli.main import UserError
-        from poise.vision.reports.export import ExportError
-
         store = open_store(args.data_dir)
         try:
             return handler(args, store)
@@ -83,10 +74,10 @@ def cmd_sessions(args, store: SessionStore) -> int:
 
 
 def _session_row(s: SessionInfo) -> list[str]:
-    m = s.summary
-    return [str(s.id), f"{s.started_at.astimezone():%Y-%m-%d %H:%M}", KIND_SHORT.get(s.kind, s.kind), s.status,
-            _dur(s.duration_s), _pct(m and m.eye_contact_share), _num(m and m.mean_posture),
-            _pct(m and m.fidgeting_share), _short(Path(s.source.replace("\\", "/")).name, 32)]
+    f = score_figures(s.summary)
+    return [str(s.id), f"{s.started_at.astimezone():%Y-%m-%d %H:%M}", kind_label(s.kind, short=True),
+            status_label(s.status), fmt_duration(s.duration_s), f["eye_contact"], f["posture"], f["fidgeting"],
+            shorten(Path(s.source.replace("\\", "/")).name, 32)]
 
 
 @_user_errors
@@ -94,31 +85,15 @@ def cmd_show(args, store: SessionStore) -> int:
     s = store.get_session(args.id)
     events = store.load_events(args.id)
     segments = store.list_segments(args.id)
-    print(f"Session {s.id}: {s.kind.replace('_', ' ')}, {s.status}, started {s.started_at.astimezone():%Y-%m-%d %H:%M:%S}")
+    print(f"Session {s.id}: {kind_label(s.kind)}, {status_label(s.status)}, "
+          f"started {s.started_at.astimezone():%Y-%m-%d %H:%M:%S}")
     print(f"  source           {s.source}")
-    print(f"  duration         {_dur(s.duration_s)}")
-    m = s.summary
-    if m is None:
-        print("  (no summary saved)")
-    else:
-        print(f"  frames analysed  {m.frames_analysed} ({_pct(m.measurable_share)} measurable)")
-        print(f"  eye contact      {_pct(m.eye_contact_share)} of the time (mean {_num(m.mean_eye_contact)})")
-        print(f"  posture          mean {_num(m.mean_posture)} (1 = upright and balanced)")
-        print(f"  fidgeting        {_pct(m.fidgeting_share)} of the time (mean {_num(m.mean_fidgeting)})")
-        print(f"  longest look-away {m.longest_look_away_s:.1f} s")
-        if m.frames_analysed and m.measurable_share == 0:
-            print("  Nobody could be measured in this session (no face found).")
-    if events:
-        print("  events:")
-        for e in events:
-            print(f"    {_mmss(e.start_s)}-{_mmss(e.end_s)}  {e.kind.replace('_', ' ')}"
-                  + ("" if e.duration_s is None else f"  ({e.duration_s:.1f} s)"))
-    else:
-        print("  events: none")
+    print(f"  duration         {fmt_duration(s.duration_s)}")
+    print("\n".join(summary_lines(s.summary, events)))
     if segments:
         print("  questions:")
         for g in segments:
-            print(f"    {g.index + 1:>2}. {_mmss(g.start_s)}-{_mmss(g.end_s)}  {g.question}")
+            print(f"    {g.index + 1:>2}. {fmt_clock(g.start_s)}–{fmt_clock(g.end_s)}  {g.question}")
     for label, text in (("notes", s.notes), ("went well", s.went_well), ("do better", s.do_better)):
         if text:
             print(f"  {label}: {text}")
@@ -130,8 +105,6 @@ def cmd_show(args, store: SessionStore) -> int:
 # ------------------------------------------------------------------ export / delete
 @_user_errors
 def cmd_export(args, store: SessionStore) -> int:
-    from poise.vision.reports.export import export_session
-
     path = export_session(store, args.id, args.format, args.output)
     print(f"Wrote {path}")
     return 0
@@ -139,8 +112,6 @@ def cmd_export(args, store: SessionStore) -> int:
 
 @_user_errors
 def cmd_delete(args, store: SessionStore) -> int:
-    from poise.vision.cli.main import EXIT_USAGE
-
     s = store.get_session(args.id)
     what = f"session {s.id} ({s.started_at.astimezone():%Y-%m-%d %H:%M}, {Path(s.source).name})"
     if not args.yes:
@@ -162,9 +133,6 @@ HANDLERS = {"sessions": cmd_sessions, "show": cmd_show, "export": cmd_export, "d
 # ------------------------------------------------------------------ batch analyze
 def analyze_many(args, settings, save: bool) -> int:
     """`poise analyze A B C [--jobs N]`: one line per file as it finishes, a table at the end."""
-    from poise.vision.sessions.batch import run_batch
-    from poise.vision.cli.main import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
-
     total = len(args.videos)
     done = 0
 
@@ -186,11 +154,12 @@ def analyze_many(args, settings, save: bool) -> int:
     for o in outcomes:
         m = o.summary
         if o.ok:
-            rows.append([_short(Path(o.path).name, 40), "ok" if not o.warnings else "ok*",
-                         "-" if o.session_id is None else str(o.session_id), _dur(m.duration_s),
-                         _pct(m.eye_contact_share), _num(m.mean_posture), _pct(m.fidgeting_share), ""])
+            f = score_figures(m)
+            rows.append([shorten(Path(o.path).name, 40), "ok" if not o.warnings else "ok*",
+                         "-" if o.session_id is None else str(o.session_id), fmt_duration(m.duration_s),
+                         f["eye_contact"], f["posture"], f["fidgeting"], ""])
         else:
-            rows.append([_short(Path(o.path).name, 40), "failed", "-", "", "", "", "", o.error or ""])
+            rows.append([shorten(Path(o.path).name, 40), "failed", "-", "", "", "", "", o.error or ""])
     print(format_table(["file", "result", "session", "duration", "eye contact", "posture", "fidgeting", "note"],
                        rows, right={2, 3, 4, 5, 6}))
     if any(o.warnings for o in outcomes):
@@ -200,45 +169,3 @@ def analyze_many(args, settings, save: bool) -> int:
         return EXIT_OK
     print(f"poise: {len(failed)} of {total} files could not be analysed.", file=sys.stderr)
     return EXIT_USAGE if all(o.user_error for o in failed) else EXIT_FAILURE
-
-
-# ------------------------------------------------------------------ formatting
-def format_table(header: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    # The last column may be a long sentence: no padding for it.
-    def line(r):
-        cells = [str(c).rjust(w) if i in right else str(c).ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
-        cells[-1] = str(r[-1])
-        return "  ".join(cells).rstrip()
-
-    return "\n".join([line(header), *(line(r) for r in rows)])
-
-
-def _pct(v) -> str:
-    return "-" if v is None else f"{v * 100:.0f}%"
-
-
-def _num(v) -> str:
-    return "-" if v is None else f"{v:.2f}"
-
-
-def _dur(seconds) -> str:
-    if seconds is None:
-        return "-"
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    m, s = divmod(int(round(seconds)), 60)
-    return f"{m}:{s:02d}"
-
-
-def _mmss(seconds) -> str:
-    if seconds is None:
-        return "…"
-    m, s = divmod(int(round(seconds)), 60)
-    return f"{m:02d}:{s:02d}"
-
-
-def _short(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-

@@ -2,33 +2,51 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
+from poise.vision.atomic import WriteError, write_atomic
+from poise.vision.reports.html_report import render_html
+from poise.vision.reports.report import Report, build_report
 from poise.vision.sessions.store import SessionStore, StoreError
-from poise.vision.types import SCHEMA_VERSION
+from poise.vision.types import SCHEMA_VERSION, Components, FrameScores
 
 logger = logging.getLogger(__name__)
 
 FORMATS = ("csv", "json", "html")
 
 
-class ExportError(RuntimeError):
+class ExportError(WriteError):
     """An export could not be written; the message is one sentence for the user."""
 
 
 def session_dict(store: SessionStore, session_id: int) -> dict[str, Any]:
-    """A stored session in the JSON export format (AnalysisResult.to_dict() plus the session)."""
+    """A stored session as JSON: the schema of `poise analyze --json` (AnalysisResult.to_dict(),
+    same schema_version) plus ``session`` and ``segments``. The store does not keep the source's
+    frame rate, so ``fps`` is null; ``analysed_fps`` is measured from the frames (README: "JSON format")."""
     info = store.get_session(session_id)
     frames = store.load_frames(session_id)
     events = store.load_events(session_id)
     segments = store.list_segments(session_id)
+    span = frames[-1].t - frames[0].t if len(frames) > 1 else 0.0
     return {
         "schema_version": SCHEMA_VERSION,
+        "source": info.source,
+        "fps": None,
+        "analysed_fps": round((len(frames) - 1) / span, 3) if span > 0 else None,
+        "settings": info.settings,
+        "models": info.models,
+        "calibration": info.calibration,
+        "cancelled": info.status == "interrupted",
+        "warnings": [],
+        "summary": None if info.summary is None else info.summary.to_dict(),
+        "events": [e.to_dict() for e in events],
+        "frames": [f.to_dict() for f in frames],
         "session": {
             "id": info.id,
             "kind": info.kind,
@@ -41,19 +59,34 @@ def session_dict(store: SessionStore, session_id: int) -> dict[str, Any]:
             "recording_path": None if info.recording_path is None else str(info.recording_path),
             "calibration_id": info.calibration_id,
         },
-        "source": info.source,
-        "settings": info.settings,
-        "models": info.models,
-        "calibration": info.calibration,
-        "summary": None if info.summary is None else info.summary.to_dict(),
-        "events": [e.to_dict() for e in events],
         "segments": [
             {"index": s.index, "question": s.question, "category": s.category, "start_s": s.start_s,
              "end_s": s.end_s, "went_well": s.went_well, "do_better": s.do_better}
             for s in segments
         ],
-        "frames": [f.to_dict() for f in frames],
     }
+
+
+def session_report(store: SessionStore, session_id: int) -> Report:
+    """The report document of a stored session (the HTML and the PDF are drawn from it)."""
+    return build_report(store.get_session(session_id), store.load_frames(session_id),
+                        store.load_events(session_id), store.list_segments(session_id))
+
+
+def frames_csv(frames: Sequence[FrameScores]) -> str:
+    """Per-frame scores and components as CSV text (one row per analysed frame)."""
+    comp_names = list(Components.__slots__)
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["t", "eye_contact", "posture", "fidgeting", "speaking", "eye_contact_reason", "posture_reason",
+                "fidgeting_reason", *comp_names])
+    fmt = lambda v: "" if v is None else (f"{v:.4f}" if isinstance(v, float) else v)
+    for f in frames:
+        c = f.components
+        w.writerow([f"{f.t:.3f}", fmt(f.eye_contact), fmt(f.posture), fmt(f.fidgeting), fmt(f.speaking),
+                    f.eye_contact_reason or "", f.posture_reason or "", f.fidgeting_reason or "",
+                    *(fmt(getattr(c, n)) for n in comp_names)])
+    return out.getvalue()
 
 
 def render(store: SessionStore, session_id: int, fmt: str) -> str:
@@ -61,15 +94,10 @@ def render(store: SessionStore, session_id: int, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(session_dict(store, session_id), indent=1, ensure_ascii=False)
     if fmt == "csv":
-        from poise.vision.cli.main import frames_csv  # the same columns as `poise analyze --csv`
-
         store.get_session(session_id)  # StoreError for an unknown id
         return frames_csv(store.load_frames(session_id))
     if fmt == "html":
-        from poise.vision.reports.html_report import render_report
-
-        return render_report(store.get_session(session_id), store.load_frames(session_id),
-                             store.load_events(session_id), store.list_segments(session_id))
+        return render_html(session_report(store, session_id))
     raise ExportError(f"Unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}.")
 
 
@@ -79,57 +107,11 @@ def export_session(store: SessionStore, session_id: int, fmt: str, path: str | o
         raise ExportError(f"Unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}.")
     text = render(store, session_id, fmt)
     target = Path(path) if path is not None else store.export_path(session_id, fmt)
-    write_atomic(target, text)
-    return target
-
-
-def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to ``path``: temp file in the same folder, fsync, os.replace, fsync the folder.
-
-    A crash at any moment leaves either the old file or the new one, never a half-written one.
-    """
-    target = Path(path)
-    if target.is_dir():
-        raise ExportError(f"{target} is a directory; give a file name to write to.")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise ExportError(f"Cannot write {target}: {exc.strerror or exc}.") from None
-    try:
-        if os.name != "nt":  # mkstemp makes 0600; an export is an ordinary file (umask applies)
-            os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise ExportError(f"Cannot write {target}: {exc.strerror or exc}.") from None
-    _fsync_dir(target.parent)
+        return write_atomic(target, text)
+    except WriteError as exc:
+        raise ExportError(str(exc)) from None
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); not possible or needed on Windows."""
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-__all__ = ["FORMATS", "ExportError", "StoreError", "export_session", "render", "session_dict", "write_atomic"]
+__all__ = ["FORMATS", "ExportError", "StoreError", "export_session", "frames_csv", "render", "session_dict",
+           "session_report"]

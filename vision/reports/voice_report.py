@@ -1,50 +1,52 @@
-"""The report's "Speaking" section: when the user spoke, and eye contact while speaking vs silent (inline SVG)."""
+"""The report's "Speaking" part: when the user spoke, and eye contact while speaking vs silent."""
 
 from __future__ import annotations
 
-import html
+from dataclasses import dataclass
 from typing import Sequence
 
 from poise.vision.practice.interview import per_segment_summary
+from poise.vision.reports.format import SPEAKING_COLOUR, fmt_percent, fmt_seconds
+from poise.vision.reports.timeline_svg import FONT, INK
 from poise.vision.types import Event, FrameScores, Summary
 
-# The band's geometry matches the report's timeline chart (html_report: CHART_W, LEFT, RIGHT)
+# The band's geometry matches the report's timeline chart (timeline_svg: CHART_W, LEFT, RIGHT)
 # so the two line up on the page.
 CHART_W, LEFT, RIGHT, BAND_H, TOP = 900, 118, 12, 26, 4
-SPEAKING_COLOUR = "#7c3aed"
 # Stretches of speech drawn as rectangles; a 1-hour session has a few thousand, merged when
 # they are closer than this share of the chart's width (keeps the report small).
 MERGE_SHARE = 0.002
 
 
-def voice_section(summary: Summary | None, frames: Sequence[FrameScores], events: Sequence[Event],
-                  segments: Sequence = (), duration: float = 0.0) -> str:
-    """The section's HTML; a one-line note when the session had no sound."""
+@dataclass(slots=True)
+class SpeakingPart:
+    """The report's "Speaking" part, worded and formatted (the HTML and the PDF lay it out)."""
+
+    note: str                                # said instead of the figures when there is no sound
+    cards: list[tuple[str, str]]             # (value, caption)
+    band_svg: str
+    columns: tuple[str, ...]
+    rows: list[tuple[str, str, str, str]]    # (#, question, speaking share, longest pause)
+    legend: str
+
+
+def speaking_part(summary: Summary | None, frames: Sequence[FrameScores], events: Sequence[Event],
+                  segments: Sequence = (), duration: float = 0.0) -> SpeakingPart:
+    """The Speaking part of a session's report; only a note when the session had no sound."""
     if summary is None or summary.speaking_share is None:
-        return ('<section><h2>Speaking</h2><p class="empty">This session has no sound, so when you spoke '
-                'is not known.</p></section>')
-    pct = lambda v: "–" if v is None else f"{v * 100:.0f}%"
+        return SpeakingPart("This session has no sound, so when you spoke is not known.", [], "", (), [], "")
     cards = [
-        (pct(summary.speaking_share), "of the time speaking"),
-        ("–" if summary.longest_pause_s is None else f"{summary.longest_pause_s:.1f} s", "longest pause between speech"),
-        (pct(summary.eye_contact_speaking_share), "eye contact while speaking"),
-        (pct(summary.eye_contact_silent_share), "eye contact while silent or listening"),
+        (fmt_percent(summary.speaking_share), "of the time speaking"),
+        (fmt_seconds(summary.longest_pause_s), "longest pause between speech"),
+        (fmt_percent(summary.eye_contact_speaking_share), "eye contact while speaking"),
+        (fmt_percent(summary.eye_contact_silent_share), "eye contact while silent or listening"),
     ]
-    html_cards = "".join(f'<div class="card"><div class="v">{_esc(v)}</div><div class="k">{_esc(k)}</div></div>'
-                         for v, k in cards)
-    parts = [f'<section><h2>Speaking</h2><div class="cards">{html_cards}</div>',
-             _band(frames, max(duration, frames[-1].t if frames else 0.0, 1e-6))]
-    if segments:
-        rows = "".join(
-            f"<tr><td class='num'>{r.segment.index + 1}</td><td>{_esc(r.segment.question)}</td>"
-            f"<td class='num'>{pct(r.summary.speaking_share)}</td>"
-            f"<td class='num'>{'–' if r.summary.longest_pause_s is None else f'{r.summary.longest_pause_s:.1f} s'}</td></tr>"
-            for r in per_segment_summary(frames, events, segments))
-        parts.append("<table><tr><th class='num'>#</th><th>Question</th><th class='num'>Speaking</th>"
-                     f"<th class='num'>Longest pause</th></tr>{rows}</table>")
-    parts.append('<p class="legend">From the sound: speech detected by WebRTC\'s voice activity detector. '
-                 'A pause is a silence between two stretches of speech.</p></section>')
-    return "".join(parts)
+    rows = [(str(r.segment.index + 1), r.segment.question, fmt_percent(r.summary.speaking_share),
+             fmt_seconds(r.summary.longest_pause_s)) for r in per_segment_summary(frames, events, segments)]
+    return SpeakingPart("", cards, band_svg(frames, max(duration, frames[-1].t if frames else 0.0, 1e-6)),
+                        ("#", "Question", "Speaking", "Longest pause"), rows,
+                        "From the sound: speech detected by WebRTC's voice activity detector. "
+                        "A pause is a silence between two stretches of speech.")
 
 
 def speech_spans(frames: Sequence[FrameScores]) -> list[tuple[float, float]]:
@@ -62,7 +64,8 @@ def speech_spans(frames: Sequence[FrameScores]) -> list[tuple[float, float]]:
     return spans
 
 
-def _band(frames: Sequence[FrameScores], duration: float) -> str:
+def band_svg(frames: Sequence[FrameScores], duration: float) -> str:
+    """When the user spoke, as a band lined up with the timeline chart."""
     plot_w = CHART_W - LEFT - RIGHT
     x = lambda t: LEFT + plot_w * min(max(t / duration, 0.0), 1.0)
     merged: list[list[float]] = []
@@ -76,8 +79,5 @@ def _band(frames: Sequence[FrameScores], duration: float) -> str:
     return (f'<svg viewBox="0 0 {CHART_W} {BAND_H + 2 * TOP}" width="100%" role="img" '
             f'aria-label="When you were speaking" xmlns="http://www.w3.org/2000/svg">'
             f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{BAND_H}" fill="#fbfcfb" stroke="#e3e7ea"/>'
-            f'{rects}<text class="lane-title" x="{LEFT - 12}" y="{TOP + 18}" text-anchor="end">Speaking</text></svg>')
-
-
-def _esc(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+            f'{rects}<text x="{LEFT - 12}" y="{TOP + 18}" text-anchor="end" fill="{INK}" font-size="12" '
+            f'font-weight="bold" style="{FONT}">Speaking</text></svg>')
