@@ -391,5 +391,5 @@ def test_the_report_and_the_review_show_the_same_per_question_scores(qtbot, stor
     assert set(in_review_cols) <= set(review_header) and set(in_report_cols) <= set(report_header)
     for in_review, in_report in zip(review, report):
         assert [in_review[h] for h in in_review_cols] == [in_report[h] for h in in_report_cols]
-        assert in_review["#"] == in_report["#"] and in_review["Question"] == in_report["Question"]
+        assert in_review["#"] == in_report["#"] and in_report["Question"].startswith(in_review["Question"])
     assert len({tuple(r[h] for h in in_review_cols) for r in review}) > 1, "the answers differ (look-aways in one)"

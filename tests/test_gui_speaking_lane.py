@@ -22,7 +22,7 @@ def _view(qtbot, store, sid):
 
 
 def test_review_shows_when_the_user_spoke(qtbot, store, analysed_clip):
-    from poise.app.review.style import fmt_share
+    from poise.vision.reports.format import fmt_percent
     from poise.app.review.timeline import SPEAKING
     from poise.vision.sessions.store import save_result
 
@@ -38,7 +38,7 @@ def test_review_shows_when_the_user_spoke(qtbot, store, analysed_clip):
     spoken = {round(float(x), 1) for x, v in zip(t, y) if v == 1.0}
     assert 2.0 in spoken and 8.0 in spoken and 5.3 not in spoken
     assert not view.timeline._no_audio.isVisible()
-    assert view.summary.value_text("speaking") == fmt_share(result.summary.speaking_share)
+    assert view.summary.value_text("speaking") == fmt_percent(result.summary.speaking_share)
     assert "vs" in view.summary.cards["speaking"].caption.text()
     # Per answer: the second answer's longest pause is the gap between its two utterances.
     pauses = [view.questions.table.item(r, 5).text() for r in range(view.questions.table.rowCount())]
@@ -67,13 +67,13 @@ def test_a_session_without_sound_says_so(qtbot, store, analysed_clip):
 
 
 def test_report_has_a_speaking_section(store, analysed_clip):
-    from poise.vision.reports.html_report import render_report
+    from poise.vision.reports.export import render
     from poise.vision.sessions.store import save_result
 
     sid = save_result(store, analysed_clip(VOICE_CLIP), kind="file")
     store.add_segment(sid, 0, "Tell me about yourself.", "intro", 0.0, 5.5)
     info = store.get_session(sid)
-    page = render_report(info, store.load_frames(sid), store.load_events(sid), store.list_segments(sid))
+    page = render(store, sid, "html")
     section = page[page.index("<h2>Speaking</h2>"):]
     section = section[:section.index("</section>")]
     assert f"{info.summary.speaking_share * 100:.0f}%" in section
@@ -85,7 +85,7 @@ def test_report_has_a_speaking_section(store, analysed_clip):
 
 
 def test_report_of_a_session_without_sound_says_so(store):
-    from poise.vision.reports.html_report import render_report
+    from poise.vision.reports.export import render
     from poise.vision.summary import summarize
     from poise.vision.types import FrameScores
 
@@ -93,5 +93,5 @@ def test_report_of_a_session_without_sound_says_so(store):
     sid = store.create_session("live", "camera:0", settings={}, models={})
     store.append_frames(sid, frames)
     store.finish_session(sid, summary=summarize(frames, [], 2.0), events=[], duration_s=2.0)
-    page = render_report(store.get_session(sid), store.load_frames(sid), [], [])
+    page = render(store, sid, "html")
     assert "This session has no sound" in page

@@ -79,9 +79,10 @@ def test_pdf_of_a_long_mock_interview(qtbot, poise_home, tmp_path, analysed_clip
     text = "\n".join(pages)
 
     # Column headers are whole words (they were broken as "Eye cont act", "Fidg etin g").
-    header = next(line for line in text.splitlines() if re.search(r"#\s+Question", line))
+    header = next(line for line in text.splitlines() if re.search(r"#\s+Question\s+Time", line))
     assert re.search(r"#\s+Question\s+Time\s+Eye contact\s+Posture\s+Fidgeting\s*$", header), header
     assert re.search(r"What\s+From\s+To\s+Duration", text)
+    assert re.search(r"#\s+Question\s+Speaking\s+Longest pause", text)
     # No heading is the last line of a page (it belongs with what follows it).
     for n, page in enumerate(pages[:-1]):
         lines = [ln.strip() for ln in page.splitlines() if ln.strip()]

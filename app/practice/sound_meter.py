@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from poise.app.practice.meters import MeterBar
-from poise.app.review.style import TEXT_MUTED
+from poise.app.theme import TEXT_MUTED
 from poise.vision.audio.inputs import LEVEL_FLOOR_DB
 
 LEVEL_COLOUR = "#16a34a"
