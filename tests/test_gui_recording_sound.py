@@ -69,7 +69,7 @@ def test_a_camera_file_session_is_recorded_with_its_sound(qtbot, window):
     w, store = window(clip(VOICE_CLIP))
     assert w.live.pipeline().has_sound()
     assert w.live.sound.state_label.text() == "Sound" and "sound" in w.live.sound.description()
-    qtbot.waitUntil(lambda: w.live.sound.bar._target is not None and w.live.sound.bar._target > 0, timeout=5000)
+    qtbot.waitUntil(lambda: w.live.sound.bar.shown_value() > 0.2, timeout=10_000)   # speech moves the bar
     sid = _record(qtbot, w, 3.0)
     info = store.get_session(sid)
     path = info.recording_path

@@ -39,8 +39,6 @@ logger = logging.getLogger(__name__)
 # needs no more), status-bar figures every other tick (numbers changing faster are unreadable).
 TICK_MS = 250
 STATUS_EVERY_TICKS = 2
-# The sound level bar is refreshed this often (a level that lags speech by more looks broken).
-LEVEL_MS = 100
 SIDE_WIDTH = 300
 # The rolling timeline's height (legend row and plot): short, so the mirror keeps the height.
 TIMELINE_HEIGHT = 120
@@ -178,10 +176,7 @@ class LivePage(QWidget):
         self.controller.session_saved.connect(self.session_saved)
         self.controller.error_occurred.connect(self.show_error)
         self.controller.notice.connect(self.show_error)
-        self._level_timer = QTimer(self)
-        self._level_timer.setInterval(LEVEL_MS)
-        self._level_timer.timeout.connect(self._on_level_tick)
-        self._level_timer.start()
+        self.video.frame_arrived.connect(self._on_sound_frame)
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self._on_tick)
@@ -296,7 +291,6 @@ class LivePage(QWidget):
     def shutdown(self) -> None:
         """Everything stops and is saved; call from the window's closeEvent."""
         self._tick.stop()
-        self._level_timer.stop()
         self.close_source()
 
     # ----- sessions and toggles ----------------------------------------------------------------
@@ -382,7 +376,8 @@ class LivePage(QWidget):
         cue = self.cues.current
         self.cue_banner.show_cue(cue.text if cue else None)
 
-    def _on_level_tick(self) -> None:
+    def _on_sound_frame(self) -> None:
+        """The sound level follows with each camera frame, in the same repaint as the meters."""
         if self._pipeline is not None and self._pipeline.has_sound():
             self.sound.set_level(self._pipeline.audio_level())
 

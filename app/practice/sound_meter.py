@@ -14,7 +14,7 @@ BAR_WIDTH_PX = 48
 
 
 class SoundMeter(QWidget):
-    """``set_source(name, problem)`` once per source; ``set_level(db)`` on a timer. The source's
+    """``set_source(name, problem)`` once per source; ``set_level(db)`` with each frame. The source's
     name, or why there is no sound, is the tooltip."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -41,5 +41,8 @@ class SoundMeter(QWidget):
         return self.toolTip()
 
     def set_level(self, db: float | None) -> None:
-        """The newest level in dBFS (None: no sound): -60 dB is an empty bar, 0 dB full."""
+        """The newest level in dBFS (None: no sound): -60 dB is an empty bar, 0 dB full. Called
+        with each camera frame; the bar eases towards it (the easing so far is applied first, so a
+        new level continues from where the bar is)."""
+        self.bar.advance()
         self.bar.set_value(None if db is None else max(0.0, min(1.0, (db - LEVEL_FLOOR_DB) / -LEVEL_FLOOR_DB)))
