@@ -1,4 +1,4 @@
-"""The main window: composes the Practice and Review pages, menus, shortcuts and the status bar."""
+"""The main window: composes the Practice, Review and Progress pages, menus, shortcuts and the status bar."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One way to give a QObject worker its own QThread (the pattern every background job here uses)."""
+"""One way to give a QObject worker its own QThread: the inference (live) and file-analysis workers use it."""
 
 from __future__ import annotations
 

@@ -167,6 +167,17 @@ def store(poise_home):
 
 
 @pytest.fixture(autouse=True)
+def gui_guards(request):
+    """Every test that makes a widget (uses qtbot) runs under no_modal_dialogs and
+    no_dangling_threads, without opting in. Set up before qtbot, so they check after it has
+    closed the test's widgets."""
+    if "qtbot" in request.fixturenames:
+        request.getfixturevalue("no_dangling_threads")
+        request.getfixturevalue("no_modal_dialogs")
+    yield
+
+
+@pytest.fixture(autouse=True)
 def labels_fit(request):
     """Every GUI test (one that uses qtbot) ends with a check over every window still shown:
     no label is drawn shorter or narrower than its text needs (tests/window_checks.py)."""

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from conftest import clip
 
-pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("no_modal_dialogs", "no_dangling_threads")]
+pytestmark = pytest.mark.gui
 
 SHORT = "pyfeat__single_face.mp4"                     # 2.4 s: the cheapest full analysis
 LONG = "video4j__pexels-kindel-media-8164110.mp4"     # 10 s of 1080p: long enough to cancel mid-way

@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 
 from conftest import clip
 
-pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("no_modal_dialogs", "no_dangling_threads")]
+pytestmark = pytest.mark.gui
 
 NOFACE = "pyfeat__face_noface.mov"        # the man, then a cut to a film with no person
 LOOK_AWAY = "proctoringai__center_left_center.mp4"  # eyes away ~6-11 s: one look-away event

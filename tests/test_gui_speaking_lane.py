@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("no_modal_dialogs", "no_dangling_threads")]
+pytestmark = pytest.mark.gui
 
 VOICE_CLIP = "voice__center_left_center.mp4"    # three utterances: 0.8-4.5, 6.2-10.4, 11.0-13.4 s
 

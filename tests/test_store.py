@@ -444,3 +444,35 @@ def test_a_writer_wrongly_judged_dead_resumes_recording(tmp_path):
     store.mark_interrupted(sid)  # closed on purpose: stays closed
     store.heartbeat(sid)
     assert store.get_session(sid).status == "interrupted"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX modes; Windows keeps the profile folder private")
+def test_the_data_folder_and_database_are_private(tmp_path):
+    """A shared computer: the folder is 0700; the database, its WAL and SHM files 0600, whatever
+    the umask, and an older store made 0755 / 0644 is tightened when opened."""
+    import stat
+
+    from poise.vision.summary import summarize
+    from poise.vision.types import FrameScores
+
+    old_umask = os.umask(0o022)
+    try:
+        home = tmp_path / "new" / "poise"
+        store = SessionStore(home)
+        frames = [FrameScores(i, i / 15, 0.9, 0.8, 0.1) for i in range(30)]
+        sid = store.create_session("live", "camera:0", settings={}, models={})
+        store.append_frames(sid, frames)
+        store.finish_session(sid, summary=summarize(frames, [], 2.0), events=[], duration_s=2.0)
+        mode = lambda p: stat.S_IMODE(p.stat().st_mode)
+        assert mode(home) == 0o700
+        files = [home / f"{store.db_path.name}{s}" for s in ("", "-wal", "-shm")]
+        assert all(p.exists() for p in files), [p.name for p in home.iterdir()]
+        assert [mode(p) for p in files] == [0o600] * 3
+        store.close()
+
+        os.chmod(home, 0o755)
+        os.chmod(files[0], 0o644)
+        SessionStore(home).close()
+        assert mode(home) == 0o700 and mode(files[0]) == 0o600
+    finally:
+        os.umask(old_umask)

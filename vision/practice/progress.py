@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Iterable, Sequence
 
 logger = logging.getLogger(__name__)
@@ -153,10 +153,3 @@ def _weighted(ps: Sequence[SessionPoint], name: str) -> float | None:
     if not pairs:
         return None
     return sum(v * w for v, w in pairs) / sum(w for _, w in pairs)
-
-
-def week_start(d: datetime) -> datetime:
-    """Local midnight of the Monday of ``d``'s ISO week (for charts)."""
-    local = d.astimezone()
-    monday = local - timedelta(days=local.isoweekday() - 1)
-    return monday.replace(hour=0, minute=0, second=0, microsecond=0)

@@ -47,6 +47,10 @@ logger = logging.getLogger(__name__)
 DATA_DIR_ENV = "POISE_HOME"
 DB_NAME = "poise.sqlite3"
 RECORDINGS_DIR = "recordings"
+# Privacy on a shared computer: the data folder and the database (with its WAL and SHM files)
+# hold the user's notes and scores, so only the user may read them (the recordings are 0600 too).
+DIR_MODE = 0o700
+FILE_MODE = 0o600
 EXPORTS_DIR = "exports"
 # Wait this long for another process's write transaction (batch analysis writes from several
 # processes at once; one frame batch commits in well under 10 ms, scripts/bench_store.py).
@@ -105,6 +109,18 @@ class Segment:
     end_s: float | None
     went_well: str
     do_better: str
+
+
+def _restrict(path: Path, mode: int) -> None:
+    """chmod to ``mode`` (POSIX). On Windows the user's profile folder is already private and
+    os.chmod only sets the read-only flag, so nothing is done there."""
+    if os.name == "nt":
+        return
+    try:
+        if path.stat().st_mode & 0o777 != mode:
+            os.chmod(path, mode)
+    except OSError as exc:  # not ours (a shared --data-dir): keep working, say so in the log
+        logger.warning("cannot make %s private: %s", path, exc)
 
 
 def data_dir(override: str | os.PathLike | None = None) -> Path:
@@ -228,7 +244,10 @@ class SessionStore:
     # ----------------------------------------------------------------- opening
     def _open(self) -> None:
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
+            created = not self.root.exists()
+            self.root.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            if created or self.db_path.is_file():  # ours: private (an older Poise made it 0755)
+                _restrict(self.root, DIR_MODE)
         except OSError as exc:
             raise StoreError(f"The Poise data directory {self.root} cannot be created "
                              f"({exc.strerror or exc}); choose another with --data-dir or POISE_HOME.") from exc
@@ -270,7 +289,17 @@ class SessionStore:
             conn.close()
             raise StoreError(_sentence(exc, self.db_path)) from exc
         self._conn = conn
+        self._make_private()
         self._mark_dead_sessions()
+
+    def _make_private(self) -> None:
+        """The database and its WAL and SHM files are readable by the user only (FILE_MODE).
+        SQLite creates the database with 0644 & ~umask and gives the WAL and SHM files the
+        database's mode, so restricting the database (chmod opens no descriptor) covers them too."""
+        for suffix in ("", "-wal", "-shm"):
+            path = self.db_path.with_name(self.db_path.name + suffix)
+            if path.exists():
+                _restrict(path, FILE_MODE)
 
     @property
     def conn(self) -> sqlite3.Connection:
