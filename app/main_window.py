@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
         self.practice.interview.setMaximumWidth(INTERVIEW_WIDTH)
         self.practice.interview.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         self.live.add_companion(self.practice.interview)
+        # Calibration sits beside the mirror too (never over it): the user sees themselves.
+        self.live.add_companion(self.practice.calibration_panel)
         self.interview_button = self.live.add_toggle("Mock interview", "Practise answering interview questions (Ctrl+I)")
         self.figures_label = QLabel()
         # Room for long figures up front, so the status line does not jitter as numbers grow.

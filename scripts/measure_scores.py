@@ -1,5 +1,6 @@
-"""Print the figures behind the scoring constants: eye-contact agreement on labelled clips and
-the fidgeting noise floor (landmark jitter of still people).
+"""Print the figures behind the scoring constants: eye-contact agreement on labelled clips, the
+fidgeting noise floor (landmark jitter of still people) and the calibration capture spreads
+behind vision/calibration_check.py.
 
 Run: POISE_MODEL_DIR=../shared/models .venv/bin/python scripts/measure_scores.py
 """
@@ -102,6 +103,53 @@ def _frozen_with_noise(frame, count, sigma=4.0):
         yield Frame(i, int(i * 1000 / 25), noisy)
 
 
+# Calibration captures: (clip, start s, end s, should it be accepted?), see calibration_check.py.
+CAPTURES = [
+    ("proctoringai__center_focus.mp4", 0, 4, True), ("proctoringai__center_focus.mp4", 6, 10, True),
+    ("proctoringai__center_left_center.mp4", 0, 4, True), ("proctoringai__center_left_center.mp4", 12, 15.4, True),
+    ("grid_lipnet__lbax4n.mpg", 0, 3, True), ("pyfeat__single_face.mp4", 0, 2.4, True),
+    ("mediapipe__selfie_segmentation_web.mp4", 7.6, 9, True), ("tfjsmodels__facemesh_demo_input.mp4", 9.5, 10.8, True),
+    ("proctoringai__center_left_center.mp4", 4, 8, False), ("proctoringai__center_left_center.mp4", 6.5, 10.5, False),
+    ("proctoringai__center_left_center.mp4", 9, 13, False), ("tfjsmodels__facemesh_demo_input.mp4", 0, 4, False),
+    ("mediapipe__selfie_segmentation_web.mp4", 0, 4, False),
+]
+
+
+def capture_spreads():
+    from poise.vision.calibration import CalibrationError, calibrate
+
+    print("\nCalibration captures (15 Hz, blinks skipped): spread = p90 - p10; median gaze target")
+    landmarks: dict = {}
+    for name, a, b, accept in CAPTURES:
+        if name not in landmarks:
+            seen = []
+            with open_video(CLIPS / name) as src:
+                analyze(src, on_result=lambda u: seen.append(u.landmarks))
+            landmarks[name] = seen
+        lms = [lm for lm in landmarks[name] if a <= lm.timestamp_ms / 1000 < b]
+        rows = []
+        for lm in lms:
+            g = measure(lm)
+            if g.head_yaw is None or g.eye_yaw is None or g.blink:
+                continue
+            mid = g.shoulder_mid or (np.nan, np.nan)
+            sw = g.shoulder_width or np.nan
+            rows.append((g.head_yaw + g.eye_yaw, g.head_pitch + g.eye_pitch, g.head_yaw, g.head_pitch, g.head_roll,
+                         mid[0] / sw, mid[1] / sw, np.log(g.distance_cm) if g.distance_cm else np.nan))
+        v = np.array(rows)
+        sp = lambda c: np.nanpercentile(v[:, c], 90) - np.nanpercentile(v[:, c], 10)
+        try:
+            calibrate(lms)
+            verdict = "accepted"
+        except CalibrationError as exc:
+            verdict = f"refused: {exc}"
+        print(f"  {name} {a}-{b} s (should be {'accepted' if accept else 'refused'}): gaze yaw {sp(0):.1f} "
+              f"pitch {sp(1):.1f} deg, head {max(sp(2), sp(3), sp(4)):.1f} deg, shoulders {max(sp(5), sp(6)):.3f} "
+              f"widths, distance {sp(7):.3f}; target yaw {np.median(v[:, 0]):.1f} pitch {np.median(v[:, 1]):.1f}\n"
+              f"     {verdict}")
+
+
 if __name__ == "__main__":
     agreement()
     noise_floor()
+    capture_spreads()

@@ -111,8 +111,8 @@ def test_start_button_asks_the_session_owner_and_default_decks_load(qtbot):
     assert p.pages.currentIndex() == 0  # waits for begin() from the session owner
 
 
-def test_calibration_dialog_records_frames_and_saves_per_camera(qtbot, poise_home, clip_landmarks):
-    from poise.app.practice.calibration_dialog import CalibrationDialog, RecalibrateBanner
+def test_calibration_panel_records_frames_and_saves_per_camera(qtbot, poise_home, clip_landmarks):
+    from poise.app.practice.calibration_panel import CalibrationPanel, RecalibrateBanner
     from poise.vision.calibration import Calibration
     from poise.vision.setup_check import SETUP_KEY, SetupMonitor
     from poise.vision.sessions.store import SessionStore
@@ -120,7 +120,7 @@ def test_calibration_dialog_records_frames_and_saves_per_camera(qtbot, poise_hom
 
     landmarks = clip_landmarks("proctoringai__center_left_center.mp4")  # looks at the lens 0-5.5 s
     with SessionStore() as store:
-        dlg = CalibrationDialog(store, "camera:0")
+        dlg = CalibrationPanel(store, "camera:0")
         qtbot.addWidget(dlg)
         dlg.show()
         dlg.add_update(FrameUpdate(FrameScores(0, 0.0, None, None, None), landmarks[0]))  # ignored before start
@@ -159,7 +159,7 @@ def test_calibration_dialog_records_frames_and_saves_per_camera(qtbot, poise_hom
 def test_setup_watcher_reports_a_moved_camera_once(qtbot, clip_landmarks):
     import dataclasses
 
-    from poise.app.practice.calibration_dialog import RecalibrateBanner
+    from poise.app.practice.calibration_panel import RecalibrateBanner
     from poise.app.practice.setup_watch import SetupWatcher
     from poise.vision.setup_check import SETUP_KEY, measure_setup
     from poise.vision.types import FrameScores, FrameUpdate

@@ -7,7 +7,7 @@ Now a capture in which the gaze, the head or the body moved, or the face was not
 not looking at the lens, is refused with one sentence saying what went wrong.
 
 The limits below come from 3-4 s windows of the shared clips (15 Hz, blinks skipped; spread =
-90th minus 10th percentile), `scripts/measure_scores.py` prints them:
+90th minus 10th percentile); `scripts/measure_scores.py` prints them (capture_spreads):
 
 - still people looking into the lens (proctoringai__center_focus, the camera parts of
   proctoringai__center_left_center, grid_lipnet__lbax4n, pyfeat__single_face, the last 1.4 s of
@@ -31,7 +31,12 @@ import numpy as np
 GAZE_YAW_SPREAD_DEG = 8.0
 GAZE_PITCH_SPREAD_DEG = 12.0
 HEAD_SPREAD_DEG = 6.0
-BODY_SHIFT_SPREAD = 0.05        # shoulder midpoint, in shoulder widths
+# Shoulder midpoint, in shoulder widths. Shoulder landmarks jitter more than the face's: the
+# still man of center_left_center letterboxed to 480 px tall (tests/test_gui_self_check.py)
+# measured 0.043 offline and more in the live window (frames dropped, shoulders near the
+# bottom edge), so the limit sits at twice that rather than twice the native clips' 0.027;
+# leaning or shifting the chair moves it by 0.1-0.3.
+BODY_SHIFT_SPREAD = 0.10
 DISTANCE_LOG_SPREAD = 0.06      # 6 % nearer or further
 # Frontal: the head turned from the camera by more than this (median). A laptop user who
 # looks at the lens has yaw within a few degrees; MediaPipe's head pitch carries a per-face

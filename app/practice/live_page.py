@@ -297,11 +297,11 @@ class LivePage(QWidget):
     @Slot()
     def start_session(self, kind: str = "live") -> int | None:
         """Start a session scored against the current camera's calibration, if there is one."""
-        calibration = calibration_id = None
+        calibration = calibration_id = record = None
         if self.calibration_provider is not None:
-            calibration, calibration_id, _ = self.calibration_provider()
+            calibration, calibration_id, record = self.calibration_provider()
         return self.controller.start(kind=kind, record=self.session.record_box.isChecked(),
-                                     calibration=calibration, calibration_id=calibration_id)
+                                     calibration=calibration, calibration_id=calibration_id, calibration_record=record)
 
     @Slot()
     def stop_session(self) -> int | None:

@@ -1,10 +1,12 @@
 """Glue for the practice workflow: per-camera calibration, mock interviews and the setup check.
 
-It connects widgets that already exist (InterviewPanel, CalibrationDialog, RecalibrateBanner,
+It connects widgets that already exist (InterviewPanel, CalibrationPanel, RecalibrateBanner,
 SetupWatcher) to the live page and the store; it decides no score. The camera key is the live
 source's name ("camera:0", or "file-camera:<file name>" for a video played as the camera), so
 each camera keeps its own calibration. That calibration scores every session on the camera
 (sessions record its id) and the idle mirror too, so the meters agree with what is saved.
+Before the first session on a camera that has no calibration, the banner offers it in one
+click (the calibration panel opens beside the mirror and starts its countdown).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from poise.vision.calibration import Calibration
 from poise.vision.practice.interview import StoreSegments
 from poise.vision.sessions.store import StoreError
 
-from poise.app.practice.calibration_dialog import CalibrationDialog, RecalibrateBanner
+from poise.app.practice.calibration_panel import CalibrationPanel, RecalibrateBanner
 from poise.app.practice.interview_panel import InterviewPanel
 from poise.app.practice.setup_watch import SetupWatcher
 from poise.app.practice.live_pipeline import LiveRun
@@ -26,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 
 class PracticeController(QObject):
-    """Owns the interview panel, the recalibrate banner and the calibration dialog."""
+    """Owns the interview panel, the recalibrate banner and the calibration panel."""
 
     review_requested = Signal(int)   # a finished mock interview to open in review
     interview_shown = Signal(bool)   # mock interview mode on/off (menu and toggle follow it)
@@ -39,7 +41,9 @@ class PracticeController(QObject):
         self.interview = InterviewPanel()
         self.banner = RecalibrateBanner()
         self.watcher = SetupWatcher(self)
-        self.calibration_dialog: CalibrationDialog | None = None
+        self.calibration_panel = CalibrationPanel(store)
+        self.calibration_panel.hide()
+        self.calibration_panel.calibrated.connect(self._on_calibrated)
         self._interview_session: int | None = None
         self._last_interview: int | None = None
         self._pipeline = None
@@ -54,7 +58,7 @@ class PracticeController(QObject):
         self.interview.interview_finished.connect(self._on_interview_finished)
         self.interview.review_requested.connect(self._on_review_requested)
         self.watcher.setup_checked.connect(self.banner.show_verdict)
-        self.banner.recalibrate_requested.connect(self.open_calibration)
+        self.banner.recalibrate_requested.connect(self.calibrate_now)
 
     # ----- calibration -----------------------------------------------------------------------
     def camera_key(self) -> str | None:
@@ -76,19 +80,38 @@ class PracticeController(QObject):
         cal_id, data = found
         return Calibration.from_dict(data), cal_id, data
 
-    def open_calibration(self) -> CalibrationDialog | None:
+    def open_calibration(self) -> CalibrationPanel | None:
+        """Show the calibration panel beside the mirror for the current camera."""
         key = self.camera_key()
         if key is None:
             self.error_occurred.emit("Open a camera or a video file first, then calibrate.")
             return None
-        if self.calibration_dialog is None or self.calibration_dialog.camera_key != key:
-            if self.calibration_dialog is not None:
-                self.calibration_dialog.close()
-            self.calibration_dialog = CalibrationDialog(self._store, key, self._live.window())
-            self.calibration_dialog.calibrated.connect(self._on_calibrated)
-        self.calibration_dialog.show()
-        self.calibration_dialog.raise_()
-        return self.calibration_dialog
+        panel = self.calibration_panel
+        if panel.camera_key != key and panel.state in ("countdown", "recording", "checking"):
+            panel.close()
+        panel.camera_key = key
+        panel.show()
+        self.banner.hide()   # the panel says the same, beside the mirror
+        return panel
+
+    @Slot()
+    def calibrate_now(self) -> CalibrationPanel | None:
+        """One click from the banner: open the panel and start the countdown at once."""
+        panel = self.open_calibration()
+        if panel is not None and panel.state not in ("countdown", "recording", "checking"):
+            panel.start()
+        return panel
+
+    @Slot()
+    def _offer_calibration(self) -> None:
+        """Before the first session on an uncalibrated camera, offer calibration (once per camera)."""
+        key = self.camera_key()
+        if key is None or key in self._hinted or self._live.controller.is_running():
+            return
+        _, _, data = self.current_calibration()
+        if data is None:
+            self._hinted.add(key)
+            self.banner.show_uncalibrated()
 
     @Slot(int, dict)
     def _on_calibrated(self, cal_id: int, data: dict) -> None:
@@ -152,12 +175,13 @@ class PracticeController(QObject):
         if p is not None:
             p.update_ready.connect(self._on_update)
             p.models_loaded.connect(self._calibrate_mirror)
+            p.models_loaded.connect(self._offer_calibration)
 
     @Slot(object)
     def _on_update(self, update) -> None:
         self.watcher.on_update_ready(update)
-        if self.calibration_dialog is not None and self.calibration_dialog.isVisible():
-            self.calibration_dialog.add_update(update)
+        if self.calibration_panel.isVisible():
+            self.calibration_panel.add_update(update)
 
     @Slot(int)
     def _on_session_started(self, _sid: int) -> None:

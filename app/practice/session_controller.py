@@ -76,8 +76,11 @@ class SessionController(QObject):
 
     # ----- start / stop ----------------------------------------------------------------------
     def start(self, *, kind: str = "live", record: bool = False, calibration=None,
-              calibration_id: int | None = None) -> int | None:
-        """Create the store session and switch the pipeline to it; None (and error_occurred) if not possible."""
+              calibration_id: int | None = None, calibration_record: dict | None = None) -> int | None:
+        """Create the store session and switch the pipeline to it; None (and error_occurred) if not possible.
+
+        ``calibration_record`` is the calibration as stored (with its setup baseline and
+        self-check result), kept with the session; without it, the calibration's own dict."""
         p = self._pipeline
         if self._active is not None:
             return self._active.session_id
@@ -92,7 +95,8 @@ class SessionController(QObject):
         try:
             sid = self._store.create_session(
                 kind, p.source.name, settings=settings, models=models,
-                calibration=None if calibration is None else calibration.to_dict(), calibration_id=calibration_id)
+                calibration=calibration_record or (None if calibration is None else calibration.to_dict()),
+                calibration_id=calibration_id)
             recorder = SessionRecorder(self._store, sid)
         except StoreError as exc:
             self.error_occurred.emit(str(exc))

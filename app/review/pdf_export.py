@@ -90,7 +90,7 @@ def document_html(r: Report, width_pt: float) -> str:
         cells = "".join(f'<td width="{width}%" style="border: none; padding: 4px 10px 4px 0;">'
                         f'<span class="v"{colour(c)}>{e(c.value)}</span>'
                         f'<br><span class="muted">{e(c.caption)}</span></td>' for c in r.cards)
-        out.append(f'<table width="100%"><tr>{cells}</tr></table><p class="muted">{e(r.counts_line)}</p>')
+        out.append(f'<table width="100%"><tr>{cells}</tr></table><p class="muted">{e(r.counts_line)}</p><p>{e(r.setup_line)}</p>')
         if r.nobody_measured:
             out.append('<p class="muted"><i>Nobody could be measured in this session (no face was found).</i></p>')
     else:

@@ -87,7 +87,7 @@ def _summary_section(r: Report) -> str:
     note = ('<p class="empty">Nobody could be measured in this session (no face was found).</p>'
             if r.nobody_measured else "")
     return (f'<section><h2>Summary</h2><div class="cards">{cards}</div>'
-            f'<p class="legend">{esc(r.counts_line)}</p>{note}</section>')
+            f'<p class="legend">{esc(r.counts_line)}</p>{note}<p class="setup">{esc(r.setup_line)}</p></section>')
 
 
 def _speaking_section(r: Report) -> str:

@@ -11,6 +11,7 @@ from poise.vision.reports.format import (QUESTION_COLUMNS, SCORE_COLOURS, SCORE_
                                          score_figures)
 from poise.vision.reports.timeline_svg import timeline_svg
 from poise.vision.reports.voice_report import SpeakingPart, speaking_part
+from poise.vision.self_check import SELF_CHECK_KEY, summary_line
 from poise.vision.sessions.store import Segment, SessionInfo
 from poise.vision.types import Event, EventKind, FrameScores
 
@@ -46,6 +47,7 @@ class Report:
     went_well: str
     do_better: str
     footer: str
+    setup_line: str = ""              # calibrated? checked on this setup (vision/self_check.py)?
     question_columns: tuple[str, ...] = REPORT_QUESTION_COLUMNS
     event_columns: tuple[str, ...] = EVENT_COLUMNS
 
@@ -79,6 +81,7 @@ def build_report(info: SessionInfo, frames: Sequence[FrameScores], events: Seque
         subtitle=f"{title} · {fmt_duration(duration)} · {source_name(info.source)}",
         cards=cards,
         counts_line=counts,
+        setup_line=setup_line(info.calibration),
         nobody_measured=bool(s is not None and s.frames_analysed and s.measurable_share == 0),
         chart_svg=timeline_svg(frames, events, duration, segments),
         legend=[(SCORE_COLOURS[name], event_label(kind)) for name, kind in
@@ -92,6 +95,14 @@ def build_report(info: SessionInfo, frames: Sequence[FrameScores], events: Seque
                 f"from face and body landmarks. Eye contact and fidgeting are shares of the measurable time; "
                 f"posture is the mean score (100% = upright and balanced). Models: {models}."),
     )
+
+
+def setup_line(calibration: dict | None) -> str:
+    """How far to trust the scores on this setup: calibrated or not, and the self-check result."""
+    if not calibration:
+        return "Not calibrated: eye contact and posture were judged against averages and the session itself."
+    line = summary_line(calibration.get(SELF_CHECK_KEY))
+    return f"Calibrated and {line}." if line else "Calibrated on this setup; not checked with “Check Poise on me”."
 
 
 def source_name(source: str) -> str:

@@ -537,6 +537,13 @@ class SessionStore:
             return int(cur.lastrowid)
 
     @_translated
+    def update_calibration(self, calibration_id: int, data: dict) -> None:
+        """Replace a calibration's stored dict (e.g. to keep its self-check result with it)."""
+        with self._lock, self._tx() as c:
+            if c.execute("UPDATE calibrations SET data = ? WHERE id = ?", (_dumps(data), int(calibration_id))).rowcount == 0:
+                raise StoreError(f"There is no calibration {calibration_id}.")
+
+    @_translated
     def latest_calibration(self, camera_key: str) -> tuple[int, dict] | None:
         with self._lock:
             row = self.conn.execute("SELECT id, data FROM calibrations WHERE camera_key = ? ORDER BY id DESC LIMIT 1",
