@@ -89,12 +89,16 @@ def live(minutes: float) -> None:
         app.exec()
         path = store.get_session(state["sid"]).recording_path
         offsets = np.array(sync_offsets(path)) * 1000
+        figures = w.live.controller.last_recording
         store.close()
     print(f"live session of {minutes:g} min in the window (clip as camera, its sound as microphone), load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"marks {len(offsets)}: sound minus picture min {offsets.min():+.1f} ms, median {np.median(offsets):+.1f} ms, "
           f"max {offsets.max():+.1f} ms, max |offset| {np.abs(offsets).max():.1f} ms; "
           f"{(np.abs(offsets) > 40).sum()} marks beyond 40 ms")
+    print(f"recording: {figures.frames_written} frames written, {figures.frames_dropped} dropped because the "
+          f"encoder fell behind (a mark whose flash frames were dropped is found late or not at all), "
+          f"{figures.sound_s:.1f} s of sound; {minutes * 60 / 1.5:.0f} marks played")
 
 
 if __name__ == "__main__":

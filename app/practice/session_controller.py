@@ -24,6 +24,16 @@ from poise.app.practice.live_pipeline import LivePipeline, LiveRun
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
+class RecordingFigures:
+    """What the last recording holds: frames written, frames dropped because the encoder fell
+    behind (the previous picture was held), seconds of sound."""
+
+    frames_written: int
+    frames_dropped: int
+    sound_s: float
+
+
 @dataclass(eq=False)
 class ActiveSession:
     session_id: int
@@ -50,6 +60,8 @@ class SessionController(QObject):
         self._store = store
         self._pipeline: LivePipeline | None = None
         self._active: ActiveSession | None = None
+        #: Figures of the newest session's recording (set on the inference thread as it ends).
+        self.last_recording: RecordingFigures | None = None
         self._run_done.connect(self._on_run_done)
 
     # ----- state ---------------------------------------------------------------------------
@@ -174,8 +186,11 @@ class SessionController(QObject):
                 video.path.unlink(missing_ok=True)
             except (StoreError, OSError) as exc:
                 logger.warning("could not drop the empty recording of session %d: %s", sid, exc)
+        if video is not None:
+            self.last_recording = RecordingFigures(video.frames_written, video.frames_dropped,
+                                                   video.samples_written / video.audio[0] if video.audio else 0.0)
         logger.info("session %d finished: %d frames%s", sid, len(result.frames) if result else 0,
-                    f", video {video.frames_written} frames, sound {video.samples_written} samples" if video else "")
+                    f", {self.last_recording}" if video else "")
         self._run_done.emit(sid, kept, error)
 
     def _discard(self, sid: int) -> None:

@@ -2,8 +2,10 @@
 
 One clock for both streams: video frames and audio blocks carry their capture time on
 ``time.monotonic()``, and the first video frame is time 0 of the file (and of the session's
-scores). Video is constant frame rate: frame n is shown at n / fps, so a frame is repeated or
-skipped when the camera's own timing wanders (as the review expects). Audio is a continuous
+scores). Video is constant frame rate: frame n is shown at n / fps. Each picture goes to the
+position of its own capture time; a camera running fast has a picture skipped, and a gap (a
+stalled camera, or pictures dropped because the encoder fell behind) holds the previous
+picture, so no picture is ever shown early or late. Audio is a continuous
 sample count; a microphone's clock drifts against the system clock (a 100 ppm crystal is
 0.18 s in 30 minutes), so whenever the count and the blocks' capture times disagree by more
 than DRIFT_TOLERANCE_S (median over the last few blocks, to ignore callback jitter) silence is
@@ -83,7 +85,7 @@ class AVRecorder:
         self._video_taken = 0                 # each counter has one writer, so no lock is needed
         self._origin: float | None = None    # capture time of the first video frame
         self._origin_ms: int | None = None
-        self._planned = 0                     # video frames the file will hold once the queue is written
+        self._planned = 0                     # the next frame position not yet queued
         self._samples = 0                     # audio samples the file will hold
         self._errors: collections.deque[float] = collections.deque(maxlen=DRIFT_WINDOW_BLOCKS)
         self._audio_lock = threading.Lock()
@@ -104,16 +106,15 @@ class AVRecorder:
         if self._origin_ms is None:
             self._origin_ms = frame.timestamp_ms
             self._origin = frame.captured_at
-        due = int((frame.timestamp_ms - self._origin_ms) * float(self.fps) / 1000.0 + 0.5) + 1
-        repeats = due - self._planned
-        if repeats <= 0:
+        position = int((frame.timestamp_ms - self._origin_ms) * float(self.fps) / 1000.0 + 0.5)
+        if position < self._planned:
             return   # the camera ran fast: skip, the file keeps its clock
         if self._video_put - self._video_taken >= QUEUE_FRAMES:
-            self.frames_dropped += 1   # the next frame written fills the gap by repetition
+            self.frames_dropped += 1   # the writer holds the previous picture over the gap
             return
         self._video_put += 1
-        self._queue.put(("v", frame.image, self._planned, repeats))
-        self._planned = due
+        self._queue.put(("v", frame.image, position))
+        self._planned = position + 1
 
     def write_audio(self, samples: np.ndarray, captured_at: float) -> None:
         """Called on the audio thread: float32 (n, channels) whose first sample was captured at
@@ -173,6 +174,7 @@ class AVRecorder:
     # ----- writer thread -----------------------------------------------------------------------
     def _run(self) -> None:
         container = vstream = astream = None
+        last, next_position = None, 0   # the newest picture encoded, and the next position to fill
         try:
             while True:
                 item = self._queue.get()
@@ -180,10 +182,16 @@ class AVRecorder:
                     break
                 if item[0] == "v":
                     self._video_taken += 1
-                    _, image, first, repeats = item
+                    _, image, position = item
                     if container is None:
                         container, vstream, astream = self._open(image)
-                    self._encode_video(vstream, container, image, first, repeats)
+                    # A gap (frames dropped, or a camera that stalled) shows the previous picture
+                    # until this one is due: each picture stays at its own time.
+                    for gap in range(next_position, position):
+                        self._encode_video(vstream, container, last if last is not None else image, gap)
+                    last = image
+                    self._encode_video(vstream, container, image, position)
+                    next_position = position + 1
                 elif container is not None and astream is not None:
                     _, samples, first = item
                     self._encode_audio(astream, container, samples, first)
@@ -216,15 +224,14 @@ class AVRecorder:
             astream.bit_rate = AUDIO_BITRATE_PER_CHANNEL * channels
         return container, vstream, astream
 
-    def _encode_video(self, vstream, container, image: np.ndarray, first: int, repeats: int) -> None:
+    def _encode_video(self, vstream, container, image: np.ndarray, position: int) -> None:
         w, h = vstream.width, vstream.height
         if image.shape[1] != w or image.shape[0] != h:
             image = image[:h, :w]
         frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="bgr24")
-        for k in range(repeats):
-            frame.pts = first + k
-            container.mux(vstream.encode(frame))
-            self.frames_written += 1
+        frame.pts = position
+        container.mux(vstream.encode(frame))
+        self.frames_written += 1
 
     def _encode_audio(self, astream, container, samples: np.ndarray, first: int) -> None:
         rate, channels = self.audio
