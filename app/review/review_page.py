@@ -52,7 +52,7 @@ class ReviewPage(QWidget):
         return self.view.show_session(session_id)
 
     def shutdown(self) -> None:
-        """Stop the player thread and save pending notes (call from the window's closeEvent)."""
+        """Stop playback and save pending notes (call from the window's closeEvent)."""
         self.view.shutdown()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QSplitter, QStackedLayout, QTabWidget, QToolButton,
                                QVBoxLayout, QWidget)
 
@@ -44,9 +45,10 @@ EXPORT_BUTTON_STYLE = ("QToolButton { padding: 4px 24px 4px 10px; }"
 class SessionView(QWidget):
     """Review of one stored session. ``show_session(id)`` loads it from the store.
 
-    Clicking the timeline or an event seeks (the recording shows that frame); playing moves
-    the timeline cursor. Call :meth:`shutdown` when the window closes (stops the player
-    thread and saves pending notes); closing this widget as a window does it too.
+    Clicking the timeline or an event seeks (the recording shows that frame and its sound plays
+    on from there); playing moves the timeline cursor; Space plays or pauses. Call
+    :meth:`shutdown` when the window closes (stops playback and saves pending notes); closing
+    this widget as a window does it too.
     """
 
     position_changed = Signal(float)
@@ -122,6 +124,10 @@ class SessionView(QWidget):
         self.player.playing_changed.connect(self._on_playing_changed)
         self.player.error_occurred.connect(self.error_occurred)
         self.notes.error_occurred.connect(self.error_occurred)
+        # Space plays or pauses wherever the focus is in the review (the timeline, the events);
+        # text fields take their own Space first (Qt lets editors override shortcuts).
+        self.play_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.player.toggle)
+        self.play_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     # ----- public API -------------------------------------------------------------------------
     def show_session(self, session_id: int) -> bool:
@@ -168,7 +174,7 @@ class SessionView(QWidget):
         return None if self._info is None else self._info.id
 
     def seek(self, t: float) -> None:
-        """Jump to ``t`` seconds: the cursor moves and the recording shows that frame."""
+        """Jump to ``t`` seconds: the cursor moves and the recording shows that frame (playing on if playing)."""
         self.timeline.set_cursor(t)
         self.player.seek(t)
         self.position_changed.emit(t)
@@ -179,6 +185,7 @@ class SessionView(QWidget):
         self.questions.flush()
 
     def shutdown(self) -> None:
+        """Save pending notes and stop playback (idempotent)."""
         self.notes.flush()
         self.questions.flush()
         self.player.shutdown()
