@@ -32,7 +32,7 @@ DEFAULT_VOLUME = 80
 PLACEHOLDER_BG = QColor("#1f2937")
 NO_RECORDING_TEXT = "No recording for this session"
 NO_SOUND_NOTE = "No sound in this recording"
-NO_DEVICE_NOTE = "No sound device: playing without sound"
+NO_DEVICE_NOTE = "No sound device"   # the picture plays on, silently
 
 
 class FrameView(QWidget):
