@@ -1,9 +1,9 @@
-"""Before Qt starts: undo OpenCV's Qt variables and find the system libraries Qt's platform plugin lacks.
+"""Before Qt starts: undo OpenCV's Qt variables and find the system libraries Qt's plugins lack.
 
 No Qt import here: this runs before QApplication exists, so a missing library is reported as
 one `apt-get install` line instead of Qt's "Could not load the Qt platform plugin" abort.
-`python -m poise.app.system_libs` prints the Debian packages still missing (scripts/setup.sh
-installs them when run as root).
+`python -m poise.app.system_libs` prints the Debian packages still missing, QtMultimedia's
+included (scripts/setup.sh installs them when run as root).
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ OPENCV_QT_VARIABLES = ("QT_QPA_PLATFORM_PLUGIN_PATH", "QT_QPA_FONTDIR")
 # the installed PySide6, nothing to keep in sync by hand).
 PLATFORM_PLUGINS = {"xcb": "libqxcb.so", "offscreen": "libqoffscreen.so"}
 XCB_GL_PLUGINS = ("libqxcb-glx-integration.so", "libqxcb-egl-integration.so")
+# QtMultimedia (review playback with sound, PySide6-Addons) and its FFmpeg plugin: a missing
+# library here does not stop the window, the player says playback is unavailable instead.
+MULTIMEDIA_LIBRARIES = ("lib/libQt6Multimedia.so.6", "plugins/multimedia/libffmpegmediaplugin.so")
 LDD_TIMEOUT_S = 10
 # Library (soname) -> Debian/Ubuntu package, for every system library `ldd` lists for PySide6
 # 6.11's libqxcb.so, its xcb GL integrations and libqoffscreen.so (Qt's own libraries and ICU
@@ -61,6 +64,7 @@ DEBIAN_PACKAGES = {
     "libgthread-2.0.so.0": "libglib2.0-0",
     "libzstd.so.1": "libzstd1",
     "libz.so.1": "zlib1g",
+    "libpulse.so.0": "libpulse0",   # QtMultimedia's sound output
 }
 
 
@@ -119,6 +123,19 @@ def missing_libraries(platform: str | None = None) -> list[str]:
     files = [plugin_dir / "platforms" / PLATFORM_PLUGINS[platform]]
     if platform == "xcb":
         files += [plugin_dir / "xcbglintegrations" / name for name in XCB_GL_PLUGINS]
+    return _ldd_missing(files)
+
+
+def missing_multimedia_libraries() -> list[str]:
+    """Sonames QtMultimedia (review playback with sound) cannot find; [] off Linux or without ldd."""
+    plugin_dir = qt_plugin_dir()
+    if not sys.platform.startswith("linux") or plugin_dir is None or shutil.which("ldd") is None:
+        return []
+    return _ldd_missing([plugin_dir.parent / name for name in MULTIMEDIA_LIBRARIES])
+
+
+def _ldd_missing(files: list[Path]) -> list[str]:
+    ldd = shutil.which("ldd")
     missing: list[str] = []
     for f in files:
         if not f.is_file():
@@ -155,8 +172,8 @@ def missing_libraries_message(sonames: list[str], platform: str = "xcb") -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the Debian packages missing for the xcb and offscreen platforms, one line."""
-    missing = missing_libraries("xcb") + [n for n in missing_libraries("offscreen")]
+    """Print the Debian packages missing for the xcb and offscreen platforms and QtMultimedia, one line."""
+    missing = missing_libraries("xcb") + missing_libraries("offscreen") + missing_multimedia_libraries()
     print(" ".join(packages_for(missing)))
     return 0
 

@@ -106,6 +106,16 @@ def test_the_installed_qt_plugins_find_their_libraries_here():
     assert missing_libraries("xcb") == [] and missing_libraries("offscreen") == []
 
 
+def test_qtmultimedia_finds_its_libraries_here_and_libpulse_maps_to_its_package():
+    """Review playback with sound needs libpulse0 (setup.sh installs it from this check)."""
+    from poise.app.system_libs import MULTIMEDIA_LIBRARIES, missing_multimedia_libraries, packages_for, qt_plugin_dir
+
+    for name in MULTIMEDIA_LIBRARIES:
+        assert (qt_plugin_dir().parent / name).is_file(), f"{name}: is PySide6-Addons installed?"
+    assert missing_multimedia_libraries() == []
+    assert packages_for(["libpulse.so.0"]) == ["libpulse0"]
+
+
 def test_launcher_prints_the_install_line_before_qt_when_libraries_are_missing(tmp_path):
     code = ("import sys; import poise.app.system_libs as s; s.missing_libraries = lambda platform=None: "
             "['libxcb-cursor.so.0']; from poise.app.launcher import main; rc = main([]); "

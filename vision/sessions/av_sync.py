@@ -95,7 +95,8 @@ def write_marked_clip(path: str | os.PathLike, seconds: float, *, fps: int = 30,
 
 
 def record_marks(recorder, seconds: float, fps: float, rate: int, *, drift_ppm: float = 0.0,
-                 jitter_s: float = 0.0, block: int = 960, t0: float = 1000.0, seed: int = 0) -> None:
+                 jitter_s: float = 0.0, block: int = 960, t0: float = 1000.0, seed: int = 0,
+                 period: float = MARK_PERIOD_S) -> None:
     """Feed ``recorder`` (an AVRecorder) a marked source as fast as it encodes (no real time):
     pictures at exact frame times, sound from a microphone whose clock runs ``drift_ppm``
     fast and whose blocks are stamped up to ``jitter_s`` late (callback scheduling)."""
@@ -104,10 +105,10 @@ def record_marks(recorder, seconds: float, fps: float, rate: int, *, drift_ppm: 
     sample = 0
     for i in range(int(seconds * fps)):
         t = i / fps
-        recorder.write_frame(Frame(i, int(round(t * 1000)), mark_frame(i, fps), captured_at=t0 + t))
+        recorder.write_frame(Frame(i, int(round(t * 1000)), mark_frame(i, fps, period=period), captured_at=t0 + t))
         while sample / audio_rate < t + 1 / fps:
             times = (sample + np.arange(block)) / audio_rate
-            recorder.write_audio(mark_audio(times), t0 + sample / audio_rate + rng.uniform(0, jitter_s))
+            recorder.write_audio(mark_audio(times, period=period), t0 + sample / audio_rate + rng.uniform(0, jitter_s))
             sample += block
         while recorder.video_backlog > QUEUE_FRAMES // 2:   # faster than real time: let the encoder keep up
             time.sleep(0.002)
