@@ -225,6 +225,10 @@ class _MarkTimes:
 
         self.flashes: dict[int, float] = {}   # mark number -> wall time
         self.beeps: dict[int, float] = {}
+        # Onsets only: a frame or a buffer still inside a mark (e.g. one delivered just after a
+        # pause) is not the start of one. Kept across clear().
+        self._bright = False
+        self._sound_end = (-1.0, False)        # (media time where the last buffer ended, loud there)
         self._player = player
         self.output = QAudioBufferOutput(player)
         player._media.setAudioBufferOutput(self.output)
@@ -246,9 +250,11 @@ class _MarkTimes:
 
     def _on_frame(self, t: float) -> None:
         image = self._player.frame_view().image()
+        bright = image.pixelColor(image.width() // 2, image.height() // 2).red() > 128
         k = self._mark(t)
-        if k is not None and k not in self.flashes and image.pixelColor(image.width() // 2, image.height() // 2).red() > 128:
+        if bright and not self._bright and k is not None and k not in self.flashes:
             self.flashes[k] = time.monotonic()
+        self._bright = bright
 
     def _on_buffer(self, buffer) -> None:
         now = time.monotonic()
@@ -259,11 +265,15 @@ class _MarkTimes:
         pcm = np.frombuffer(bytes(buffer.constData()), dtype).astype(np.float64)
         if dtype is np.uint8:
             pcm -= 128.0
-        loud = np.flatnonzero(np.abs(pcm.reshape(-1, fmt.channelCount())).max(axis=1) / scale > 0.25)
-        if not len(loud):
-            return
+        level = np.abs(pcm.reshape(-1, fmt.channelCount())).max(axis=1) / scale
+        loud = np.flatnonzero(level > 0.25)
+        start = buffer.startTime() / 1e6
+        prev_end, prev_loud = self._sound_end
+        self._sound_end = (start + len(level) / fmt.sampleRate(), bool(len(loud)) and loud[-1] >= len(level) - fmt.sampleRate() // 1000)
+        if not len(loud) or (loud[0] == 0 and prev_loud and abs(prev_end - start) < 0.002):
+            return                             # quiet, or the middle of a beep
         offset_s = loud[0] / fmt.sampleRate()
-        k = self._mark(buffer.startTime() / 1e6 + offset_s)
+        k = self._mark(start + offset_s)
         if k is not None and k not in self.beeps:
             self.beeps[k] = now + offset_s
 
