@@ -38,7 +38,7 @@ def versions(data_dir: Path | None = None) -> list[tuple[str, str]]:
     ]
     try:
         paths = resolve_models(download=False)
-        where = {ALL_MODELS[0].filename: paths.face, ALL_MODELS[1].filename: paths.pose}
+        where = {paths.face.name: paths.face, paths.pose.name: paths.pose, paths.hand.name: paths.hand}
     except ModelError:
         where = {}
     for spec in ALL_MODELS:

@@ -11,9 +11,11 @@ the usual estimate of the cost without outside load. Stages (docs/benchmark.md h
 
   1 memory   10 minutes of source (a clip looped) analysed at the default 15 Hz, RSS sampled
              from a thread. Runs first, so the process peak (VmHWM) is its own.
-  2 bare     FaceLandmarker + PoseLandmarker called directly (VIDEO mode; face in a worker
-             thread, pose in the caller, as vision.landmarker does) on pre-decoded frames,
-             already at the working size and in RGB.
+  2 bare     FaceLandmarker + PoseLandmarker + HandLandmarker called directly (VIDEO mode;
+             face and hand in worker threads, pose in the caller) on pre-decoded frames,
+             already at the working size and in RGB. The hand model runs on the frames the
+             pipeline runs it on (vision.landmarker.HAND_SEARCH_EVERY; every frame while it
+             finds hands), so both sides do the same model work.
     full     analyze(open_video(path, AnalysisSettings(analysis_fps=0))): every frame
              decoded from the file, resized, detected, scored, events.
   3 default  analyze(open_video(path)) at the default settings, as a multiple of real time, and
@@ -55,9 +57,10 @@ import mediapipe as mp  # noqa: E402
 import numpy as np  # noqa: E402
 from mediapipe.tasks.python import BaseOptions, vision as mpv  # noqa: E402
 
-import vision.analysis as va  # noqa: E402
+import poise.vision.analysis as va  # noqa: E402
 from poise.vision.analysis import AnalysisSettings, analyze, open_video  # noqa: E402
-from poise.vision.landmarker import MAX_FACES, WORKING_LONG_SIDE, Landmarker, native_stderr_silenced, working_rgb  # noqa: E402
+from poise.vision.landmarker import (HAND_SEARCH_EVERY, MAX_FACES, MAX_HANDS, WORKING_LONG_SIDE, Landmarker,  # noqa: E402
+                                     native_stderr_silenced, working_rgb)
 from poise.vision.models import ModelError, resolve_models  # noqa: E402
 from poise.vision.types import Frame  # noqa: E402
 
@@ -218,7 +221,7 @@ class ProxySource:
 
 # -- bare MediaPipe and the full pipeline -----------------------------------------------
 def create_landmarkers(models):
-    """The two MediaPipe tasks with the options vision.landmarker.Landmarker uses."""
+    """The three MediaPipe tasks with the options vision.landmarker.Landmarker uses."""
     with native_stderr_silenced():
         face = mpv.FaceLandmarker.create_from_options(mpv.FaceLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(models.face)),
@@ -227,16 +230,39 @@ def create_landmarkers(models):
         pose = mpv.PoseLandmarker.create_from_options(mpv.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(models.pose)),
             running_mode=mpv.RunningMode.VIDEO, num_poses=1))
-    return face, pose
+        hand = mpv.HandLandmarker.create_from_options(mpv.HandLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(models.hand)),
+            running_mode=mpv.RunningMode.VIDEO, num_hands=MAX_HANDS))
+    return face, pose, hand
+
+
+class _HandFutures:
+    """The hand model's schedule, as Landmarker._hand_due: every HAND_SEARCH_EVERY-th frame,
+    and every frame while the last known run (two frames back) found hands."""
+
+    def __init__(self, pool: ThreadPoolExecutor, hand) -> None:
+        self.pool, self.hand, self.runs = pool, hand, deque(maxlen=8)
+
+    def submit(self, n: int, image, ts: int):
+        known = [found for m, found in self.runs if m <= n - 2]
+        if n % HAND_SEARCH_EVERY == 0 or (known and known[-1]):
+            return n, self.pool.submit(self.hand.detect_for_video, image, ts)
+        return n, None
+
+    def result(self, job) -> None:
+        n, future = job
+        if future is not None:
+            self.runs.append((n, bool(future.result().hand_landmarks)))
 
 
 def bare_run(models, rgb_frames: list[np.ndarray], fps: float, ahead: int = 0) -> tuple[Timing]:
-    """Face + pose on pre-decoded RGB frames; model loading excluded. ``ahead=0``: face in a
-    worker, pose in the caller, one frame at a time. ``ahead=1``: arranged like
-    Landmarker.detect_stream (both in workers, frame n+1 submitted before frame n is
+    """Face + pose + hand on pre-decoded RGB frames; model loading excluded. ``ahead=0``: face
+    and hand in workers, pose in the caller, one frame at a time. ``ahead=1``: arranged like
+    Landmarker.detect_stream (all in workers, frame n+1 submitted before frame n is
     collected), to check that the plain arrangement is not a handicap."""
-    face, pose = create_landmarkers(models)
+    face, pose, hand = create_landmarkers(models)
     face_pool, pose_pool = ThreadPoolExecutor(max_workers=1), ThreadPoolExecutor(max_workers=1)
+    hands = _HandFutures(ThreadPoolExecutor(max_workers=1), hand)
     try:
         with native_stderr_silenced():  # the first inference logs native notes, as in Landmarker
             with Stopwatch() as sw:
@@ -245,23 +271,26 @@ def bare_run(models, rgb_frames: list[np.ndarray], fps: float, ahead: int = 0) -
                     image = to_mp_image(rgb)
                     ts = int(round(i * 1000.0 / fps))
                     face_future = face_pool.submit(face.detect_for_video, image, ts)
+                    hand_job = hands.submit(i, image, ts)
                     if not ahead:
                         pose.detect_for_video(image, ts)
                         face_future.result()
+                        hands.result(hand_job)
                         continue
-                    in_flight.append((face_future, pose_pool.submit(pose.detect_for_video, image, ts)))
+                    in_flight.append((face_future, pose_pool.submit(pose.detect_for_video, image, ts), hand_job))
                     if len(in_flight) > ahead:
-                        for future in in_flight.popleft():
-                            future.result()
-                for futures in in_flight:
-                    for future in futures:
-                        future.result()
+                        f, p, h = in_flight.popleft()
+                        f.result(), p.result(), hands.result(h)
+                for f, p, h in in_flight:
+                    f.result(), p.result(), hands.result(h)
     finally:
         face_pool.shutdown()
         pose_pool.shutdown()
+        hands.pool.shutdown()
         with native_stderr_silenced():
             face.close()
             pose.close()
+            hand.close()
     return (Timing(len(rgb_frames), sw.wall_s, sw.cpu_s),)
 
 
@@ -496,6 +525,7 @@ def stage_size(models, quick: bool, repeat: int) -> dict:
 DECODE_READ = "decode thread: read (+ grab)"
 FACE = "face thread: face.detect_for_video"
 POSE = "pose thread: pose.detect_for_video"
+HAND = "hand thread: hand.detect_for_video"
 WAIT_FRAME = "main: wait for decoded frame"
 PREPARE = "main: prepare (resize, BGR->RGB, mp.Image)"
 COLLECT = "main: Landmarker._collect"
@@ -505,7 +535,7 @@ SCORE = "main: Scorer.score"
 EVENTS = "main: EventTracker.update"
 REST = "main: rest of the loop"
 TOTAL = "main: total"
-PROFILE_ROWS = (WAIT_FRAME, PREPARE, WAIT_MODELS, TO_LANDMARKS, SCORE, EVENTS, REST, TOTAL, POSE, FACE, DECODE_READ)
+PROFILE_ROWS = (WAIT_FRAME, PREPARE, WAIT_MODELS, TO_LANDMARKS, SCORE, EVENTS, REST, TOTAL, POSE, FACE, HAND, DECODE_READ)
 
 
 class StageClock:
@@ -562,6 +592,7 @@ def profile_run(models, path: Path, limit: int | None) -> dict:
     def instrument(lm: Landmarker, src: ProxySource) -> None:
         lm._face = TimedTask(lm._face, clock, FACE)
         lm._pose = TimedTask(lm._pose, clock, POSE)
+        lm._hand = TimedTask(lm._hand, clock, HAND)
         lm.prepare = clock.timed(PREPARE, lm.prepare)
         lm._to_landmarks = clock.timed(TO_LANDMARKS, lm._to_landmarks)
         lm._collect = clock.timed(COLLECT, lm._collect)

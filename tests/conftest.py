@@ -29,7 +29,7 @@ def clip(name: str) -> Path:
 def models():
     from poise.vision.models import ModelError, resolve_models
 
-    for name in ("face_landmarker.task", "pose_landmarker_full.task"):
+    for name in ("face_landmarker.task", "pose_landmarker_full.task", "hand_landmarker.task"):
         if not (Path(os.environ["POISE_MODEL_DIR"]) / name).is_file():
             pytest.fail(f"model {name} not found in {os.environ['POISE_MODEL_DIR']}: the tests need ../shared/models", pytrace=False)
     try:

@@ -265,8 +265,9 @@ def test_shortcuts_settings_and_about(qtbot, make_window, tmp_path):
 
     about = w.show_about()
     labels = [label for label, _ in about.rows]
-    assert {"Poise", "MediaPipe", "face_landmarker.task", "pose_landmarker_full.task"} <= set(labels)
+    assert {"Poise", "MediaPipe", "face_landmarker.task", "pose_landmarker_full.task", "hand_landmarker.task"} <= set(labels)
     assert "sha256" in dict(about.rows)["face_landmarker.task"]
+    assert dict(about.rows)["hand_landmarker.task"] == "sha256 fbc2a30080c3", "the hand model is found and verified"
     about.close()
 
     from poise.app.main_window import MainWindow

@@ -20,6 +20,7 @@ def no_env(monkeypatch, tmp_path):
 def test_env_dir_is_used_and_verified(models):
     assert models.face.name == "face_landmarker.task"
     assert m.sha256_of(models.pose) == m.POSE_LANDMARKER.sha256
+    assert m.sha256_of(models.hand) == m.HAND_LANDMARKER.sha256
 
 
 def test_env_dir_without_the_files_names_the_variable(monkeypatch, tmp_path):
@@ -46,7 +47,7 @@ def test_offline_message_names_variable_and_urls(no_env):
     with pytest.raises(m.ModelError) as err:
         m.resolve_models(download=False)
     text = str(err.value)
-    assert "POISE_MODEL_DIR" in text and m.FACE_LANDMARKER.url in text and m.POSE_LANDMARKER.url in text
+    assert "POISE_MODEL_DIR" in text and all(spec.url in text for spec in m.ALL_MODELS)
 
 
 def test_download_failure_is_one_clear_sentence(no_env):
@@ -93,7 +94,7 @@ def test_download_verifies_and_moves_into_place_atomically(no_env):
 def test_user_cache_is_used_when_env_is_unset(no_env, models):
     cache = no_env / "cache"
     cache.mkdir()
-    for p in (models.face, models.pose):
+    for p in (models.face, models.pose, models.hand):
         (cache / p.name).symlink_to(p)
     found = m.resolve_models(download=False)
-    assert found.face.parent == cache and found.pose.parent == cache
+    assert found.face.parent == cache and found.pose.parent == cache and found.hand.parent == cache

@@ -18,6 +18,7 @@ from poise.vision.calibration import Calibration
 from poise.vision.events import EventTracker
 from poise.vision.landmarker import WORKING_LONG_SIDE, Landmarker
 from poise.vision.models import ModelPaths, describe_models, resolve_models
+from poise.vision.person import parse_person
 from poise.vision.scoring import Scorer, SCORING_VERSION
 from poise.vision.sources import FrameSource, VideoFileSource
 from poise.vision.summary import summarize
@@ -44,6 +45,8 @@ DECODE_NICENESS = 10
 class AnalysisSettings:
     analysis_fps: float = DEFAULT_ANALYSIS_FPS
     working_long_side: int = WORKING_LONG_SIDE
+    #: Whose face to score when several are in view (vision.person: largest, left, ..., "X,Y").
+    person: str = "largest"
 
     def stride_for(self, fps: float) -> int:
         if self.analysis_fps <= 0:
@@ -122,7 +125,8 @@ def analyze(
     cancel = cancel or CancelToken()
     models = models or (None if landmarker else resolve_models())
     own_landmarker = landmarker is None
-    lm = landmarker or Landmarker(models, working_long_side=settings.working_long_side)
+    lm = landmarker or Landmarker(models, working_long_side=settings.working_long_side,
+                                  person=parse_person(settings.person))
     scorer = Scorer(calibration)
     tracker = EventTracker()
     if voice is None and not source.is_live and getattr(source, "path", None) is not None:

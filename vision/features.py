@@ -22,6 +22,14 @@ P_NOSE = 0
 P_L_SHOULDER, P_R_SHOULDER = 11, 12
 P_L_WRIST, P_R_WRIST = 15, 16
 P_HAND_POINTS = (15, 16, 17, 18, 19, 20, 21, 22)  # wrists, pinkies, index fingers, thumbs
+# Hand-model indices (MediaPipe 21-point hand topology).
+H_WRIST, H_MIDDLE_MCP = 0, 9
+H_TIPS = (4, 8, 12, 16, 20)
+# A hand-model hand is kept when at least this share of its 21 points lies inside the picture:
+# the tracker can hold on to a hand that has left the frame (seen on
+# mediapipe__selfie_segmentation_web: a "hand" centred at y = 1.01 for 5 s while she writes
+# below the frame), and such a hand is not seen.
+MIN_HAND_IN_FRAME = 0.5
 
 # Pose landmarks below this visibility are treated as unseen (MediaPipe's own examples use 0.5).
 MIN_VISIBILITY = 0.5
@@ -59,7 +67,9 @@ class Geometry:
     shoulder_tilt: float | None = None   # degrees, + = subject's left shoulder (image right) lower
     neck_ratio: float | None = None      # (shoulder line y - nose y) / shoulder width
     side_offset: float | None = None     # (nose x - shoulder mid x) / shoulder width
-    hands: np.ndarray | None = None      # (8, 3): x, y pixels and visibility of hand points
+    hands: np.ndarray | None = None      # (8, 3): x, y pixels and visibility of pose hand points
+    #: The hand model's hands of the user, each (21, 2) pixels; None = the model did not run.
+    hand_points: tuple[np.ndarray, ...] | None = None
 
 
 def measure(lm: FrameLandmarks) -> Geometry:
@@ -67,7 +77,7 @@ def measure(lm: FrameLandmarks) -> Geometry:
     out: dict = {}
     if lm.face is not None:
         face_px = lm.face[:, :2] * (w, h)
-        out.update(_head_pose(lm.face_matrix))
+        out.update(_head_pose(lm.face_matrix, own_camera=lm.own_camera))
         out.update(_eye_rotation(face_px))
         out["blink"] = _blink(lm.blendshapes)
         if lm.blendshapes:
@@ -78,6 +88,8 @@ def measure(lm: FrameLandmarks) -> Geometry:
         out["face_centre"] = (float((lo[0] + hi[0]) / 2), float((lo[1] + hi[1]) / 2))
         if lm.face_matrix is not None:
             out["distance_cm"] = float(-lm.face_matrix[2, 3])
+    if lm.hands is not None:
+        out["hand_points"] = tuple(pts[:, :2] * (w, h) for pts in lm.hands if _in_frame_share(pts) >= MIN_HAND_IN_FRAME)
     if lm.pose is not None:
         pose_px = lm.pose[:, :2] * (w, h)
         vis = lm.pose[:, 3]
@@ -104,18 +116,40 @@ def measure(lm: FrameLandmarks) -> Geometry:
     return Geometry(**out)
 
 
-def _head_pose(matrix: np.ndarray | None) -> dict:
+def _in_frame_share(pts: np.ndarray) -> float:
+    inside = (pts[:, 0] >= 0) & (pts[:, 0] <= 1) & (pts[:, 1] >= 0) & (pts[:, 1] <= 1)
+    return float(inside.mean())
+
+
+def hand_size(pts: np.ndarray) -> float:
+    """Wrist to middle-finger knuckle, pixels: a hand's own length unit."""
+    return float(np.linalg.norm(pts[H_MIDDLE_MCP] - pts[H_WRIST]))
+
+
+def finger_shape(pts: np.ndarray) -> np.ndarray | None:
+    """The five finger tips relative to the wrist, in hand sizes (10 numbers): how the fingers
+    are held, whatever the hand's place in the picture. None for a degenerate hand."""
+    size = hand_size(pts)
+    if size < 1.0:
+        return None
+    return ((pts[list(H_TIPS)] - pts[H_WRIST]) / size).ravel()
+
+
+def _head_pose(matrix: np.ndarray | None, *, own_camera: bool = False) -> dict:
     """Yaw/pitch of the face's forward axis relative to the direction of the camera, and roll.
 
     The camera sits at the origin looking down -z; the face model's forward axis is +z.
     Measuring against the line from the face to the camera (not the optical axis) means a
-    face off to one side of the picture that looks at the lens has yaw ~0.
+    face off to one side of the picture that looks at the lens has yaw ~0. In a call
+    recording (``own_camera``) each tile had its own camera straight in front of its person,
+    so the line to the camera is the optical axis: a tile on the right of a gallery view
+    measured 14 deg of yaw with the correction while its person looked into their lens.
     """
     if matrix is None:
         return {}
     rot = matrix[:3, :3]
     fwd = rot @ np.array([0.0, 0.0, 1.0])
-    to_cam = -matrix[:3, 3]
+    to_cam = np.array([0.0, 0.0, 1.0]) if own_camera else -matrix[:3, 3]
     n = np.linalg.norm(to_cam)
     if n < 1e-6:
         return {}

@@ -1,4 +1,4 @@
-"""MediaPipe face + pose landmarkers in VIDEO mode, turning frames into FrameLandmarks."""
+"""MediaPipe face, pose and hand landmarkers in VIDEO mode, turning frames into FrameLandmarks."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import numpy as np
 from mediapipe.tasks.python import BaseOptions, vision as mpv
 
 from poise.vision.models import ModelPaths, resolve_models
+from poise.vision.person import LARGEST, PersonChoice, pick_face
 from poise.vision.types import Frame, FrameLandmarks
 
 logger = logging.getLogger(__name__)
@@ -32,41 +33,72 @@ WORKING_LONG_SIDE = 960
 LOOKAHEAD = 1
 # Up to this many faces are looked for, so a second person can be told apart from the user.
 MAX_FACES = 2
-# A second face this much smaller (area ratio) than the largest is a bystander, not ambiguity.
-BYSTANDER_AREA_RATIO = 0.5
 # Tracking: the user is the face nearest the last one when it moved less than this
 # (fraction of image width) since the previous frame.
 CONTINUITY_MAX_JUMP = 0.15
+# Both hands of the user (the hand model finds at most this many in the whole picture).
+MAX_HANDS = 2
+# A hand belongs to the user when its centre is within this many face widths of the user's
+# face centre and no other face is nearer: a hand on the face or gesturing in front of the
+# chest is within ~3 face widths (shared clips: selfie_segmentation hands 2.0-2.8, video4j
+# hand on the head 0.6-1.2); a neighbour's hand in a gallery view is nearer their own face.
+HAND_REACH_FACE_WIDTHS = 4.0
+# While it tracks a hand the hand model runs on every analysed frame (fidgeting needs the
+# hands at the full 15 Hz); while it sees none, it looks for hands on every HAND_SEARCH_EVERY-th
+# frame only, so a hand coming into view is found within 0.2 s at 15 Hz. Measured with
+# scripts/measure_hands.py (process CPU per call, 960 px frames, 2-core machine, loaded):
+# looking for hands (palm detection) 11.0 ms median, tracking two hands 20.1 ms, against
+# face 10.2 and pose 16.3 ms. Most interview footage shows no hands most of the time, so
+# searching every frame would add ~11 ms (+42 %) to every frame for nothing; every third
+# frame adds ~3.7 ms.
+HAND_SEARCH_EVERY = 3
 
 
 @dataclass(slots=True)
 class _InFlight:
-    """One frame on the models: its prepared image and the two detections' futures."""
+    """One frame on the models: its prepared image and the three detections' futures."""
 
     frame: Frame
     image: mp.Image
     face: Future
     pose: Future
+    hand: Future | None  # None: the hand model skipped this frame (HAND_SEARCH_EVERY)
+    number: int          # submission count, for the hand model's schedule
+
+    def futures(self) -> tuple[Future, ...]:
+        return (self.face, self.pose) if self.hand is None else (self.face, self.pose, self.hand)
 
 
 class Landmarker:
-    """Owns one FaceLandmarker and one PoseLandmarker for one analysis (never per frame).
+    """Owns one Face-, Pose- and HandLandmarker for one analysis (never per frame).
 
-    Face and pose run concurrently, each in its own worker thread (MediaPipe releases the
-    GIL), which the models README measured at ~43 vs ~33 frames/s on two cores. Use as a
-    context manager. :meth:`detect` is one frame in, its landmarks out (live mode);
-    :meth:`detect_stream` keeps the models one frame ahead of the caller (files).
+    The three run concurrently, each in its own worker thread (MediaPipe releases the
+    GIL), which the models README measured at ~43 vs ~33 frames/s for face and pose on two
+    cores. Use as a context manager. :meth:`detect` is one frame in, its landmarks out (live
+    mode); :meth:`detect_stream` keeps the models one frame ahead of the caller (files).
+    ``person`` says whose face to score when there are several (vision.person); the chosen
+    face is then tracked by continuity. :meth:`choose_person` changes it while running.
     """
 
-    def __init__(self, models: ModelPaths | None = None, *, working_long_side: int = WORKING_LONG_SIDE) -> None:
+    def __init__(self, models: ModelPaths | None = None, *, working_long_side: int = WORKING_LONG_SIDE,
+                 person: PersonChoice = LARGEST) -> None:
         models = models or resolve_models()
         self.working_long_side = working_long_side
         with native_stderr_silenced():
             self._create(models)
         self._face_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="poise-face")
         self._pose_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="poise-pose")
+        self._hand_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="poise-hand")
         self._last_ts = -1
         self._last_face_centre: np.ndarray | None = None
+        self.person = person
+        # A file analysed with a chosen person is taken for a call recording: every tile was
+        # filmed by its own camera in front of its person (see FrameLandmarks.own_camera).
+        self.own_camera = person.kind != LARGEST.kind
+        self._pending_person: PersonChoice | None = None
+        self._submitted = 0
+        # (submission number, hands found) of the hand model's recent runs.
+        self._hand_runs: deque[tuple[int, bool]] = deque(maxlen=8)
         self._warm = False
 
     def _create(self, models: ModelPaths) -> None:
@@ -86,14 +118,28 @@ class Landmarker:
                 num_poses=1,
             )
         )
+        self._hand = mpv.HandLandmarker.create_from_options(
+            mpv.HandLandmarkerOptions(
+                base_options=BaseOptions(model_asset_path=str(models.hand)),
+                running_mode=mpv.RunningMode.VIDEO,
+                num_hands=MAX_HANDS,
+            )
+        )
+
+    def choose_person(self, person: PersonChoice) -> None:
+        """Score ``person`` from the next frame on (thread-safe: a click in the live mirror).
+        The face it points at is found on the next frame and then tracked by continuity."""
+        self._pending_person = person
 
     # -- lifecycle -------------------------------------------------------------------
     def close(self) -> None:
         self._face_pool.shutdown(wait=True)
         self._pose_pool.shutdown(wait=True)
+        self._hand_pool.shutdown(wait=True)
         with native_stderr_silenced():
             self._face.close()
             self._pose.close()
+            self._hand.close()
 
     def __enter__(self) -> "Landmarker":
         return self
@@ -107,7 +153,7 @@ class Landmarker:
         return mp.Image(image_format=mp.ImageFormat.SRGB, data=working_rgb(image, self.working_long_side))
 
     def detect(self, frame: Frame) -> FrameLandmarks:
-        """Landmarks of one frame, waiting for both models (the lowest latency: live mode)."""
+        """Landmarks of one frame, waiting for all models (the lowest latency: live mode)."""
         if not self._warm:  # the first inference logs native warnings once
             self._warm = True
             with native_stderr_silenced():
@@ -140,22 +186,41 @@ class Landmarker:
                 yield done.frame, self._collect(done)
         finally:
             for job in in_flight:  # the caller stopped early: let the models finish
-                job.face.exception()
-                job.pose.exception()
+                for future in job.futures():
+                    future.exception()
 
     def _submit(self, frame: Frame) -> _InFlight:
         image = self.prepare(frame.image)
         # VIDEO mode needs strictly increasing timestamps, even if a source repeats one.
         ts = max(frame.timestamp_ms, self._last_ts + 1)
         self._last_ts = ts
+        n, self._submitted = self._submitted, self._submitted + 1
+        hand = self._hand_pool.submit(self._hand.detect_for_video, image, ts) if self._hand_due(n) else None
         return _InFlight(frame, image,
                          self._face_pool.submit(self._face.detect_for_video, image, ts),
-                         self._pose_pool.submit(self._pose.detect_for_video, image, ts))
+                         self._pose_pool.submit(self._pose.detect_for_video, image, ts),
+                         hand, n)
+
+    def _hand_due(self, n: int) -> bool:
+        """Run the hand model on submission ``n``: on every HAND_SEARCH_EVERY-th frame, and on
+        every frame while it found hands. Decided from runs up to ``n - 2`` only, which are
+        known both in :meth:`detect` and in :meth:`detect_stream` (one frame ahead), so both
+        give the same landmarks."""
+        if n % HAND_SEARCH_EVERY == 0:
+            return True
+        known = [found for m, found in self._hand_runs if m <= n - 2]
+        return bool(known) and known[-1]
 
     def _collect(self, job: _InFlight) -> FrameLandmarks:
-        return self._to_landmarks(job.frame, job.image.width, job.image.height, job.face.result(), job.pose.result())
+        hand = None
+        if job.hand is not None:
+            hand = job.hand.result()
+            self._hand_runs.append((job.number, bool(hand.hand_landmarks)))
+        return self._to_landmarks(job.frame, job.image.width, job.image.height,
+                                  job.face.result(), job.pose.result(), hand)
 
-    def _to_landmarks(self, frame: Frame, width: int, height: int, face_result, pose_result) -> FrameLandmarks:
+    def _to_landmarks(self, frame: Frame, width: int, height: int, face_result, pose_result,
+                      hand_result=None) -> FrameLandmarks:
         faces = [np.array([(p.x, p.y, p.z) for p in lm], dtype=np.float32) for lm in face_result.face_landmarks]
         chosen, ambiguous = self._choose_user(faces, width, height)
         face = matrix = blend = None
@@ -174,31 +239,36 @@ class Landmarker:
             )
             if face is not None and not _pose_belongs_to_face(pose, face):
                 pose = None  # the pose model latched on to someone else
+        hands = None
+        if hand_result is not None:
+            hands = () if face is None else _users_hands(hand_result, faces, chosen, width, height)
         return FrameLandmarks(
             index=frame.index, timestamp_ms=frame.timestamp_ms, width=width, height=height,
-            face=face, face_matrix=matrix, blendshapes=blend, pose=pose,
+            face=face, face_matrix=matrix, blendshapes=blend, pose=pose, hands=hands,
             face_count=len(faces), ambiguous=ambiguous, captured_at=frame.captured_at,
+            own_camera=self.own_camera,
         )
 
     def _choose_user(self, faces: list[np.ndarray], width: int, height: int) -> tuple[int | None, bool]:
-        """Pick the user's face: continuity first, then the largest; None if truly ambiguous."""
+        """Pick the user's face: a new choice first, then continuity, then the person choice
+        (the largest by default); (None, True) when truly ambiguous."""
+        pending, self._pending_person = self._pending_person, None
+        if pending is not None:
+            self.person, self._last_face_centre = pending, None
         if not faces:
             return None, False
-        if len(faces) == 1:
-            return 0, False
         centres = [f[:, :2].mean(axis=0) for f in faces]
         aspect = np.array([width / max(width, height), height / max(width, height)])
+        if len(faces) == 1 and self.person is LARGEST:
+            return 0, False
         if self._last_face_centre is not None:
             jumps = [float(np.linalg.norm((c - self._last_face_centre) * aspect)) for c in centres]
             best = int(np.argmin(jumps))
             others = [j for i, j in enumerate(jumps) if i != best]
-            if jumps[best] < CONTINUITY_MAX_JUMP and min(others) > 2 * jumps[best]:
+            if jumps[best] < CONTINUITY_MAX_JUMP and (not others or min(others) > 2 * jumps[best]):
                 return best, False
         areas = [_face_area(f, width, height) for f in faces]
-        order = np.argsort(areas)[::-1]
-        if areas[order[1]] < BYSTANDER_AREA_RATIO * areas[order[0]]:
-            return int(order[0]), False
-        return None, True
+        return pick_face(self.person, centres, areas, self._last_face_centre, aspect)
 
 
 def working_rgb(image: np.ndarray, long_side: int) -> np.ndarray:
@@ -216,6 +286,22 @@ def working_rgb(image: np.ndarray, long_side: int) -> np.ndarray:
 def _face_area(face: np.ndarray, width: int, height: int) -> float:
     span = (face[:, :2].max(axis=0) - face[:, :2].min(axis=0)) * (width, height)
     return float(span[0] * span[1])
+
+
+def _users_hands(hand_result, faces: list[np.ndarray], chosen: int, width: int, height: int) -> tuple[np.ndarray, ...]:
+    """The user's hands, (21, 3) normalised arrays: those nearer the user's face than any other
+    face, within HAND_REACH_FACE_WIDTHS of it (a neighbour's hands in a gallery view are not)."""
+    scale = np.array([width, height], dtype=np.float32)
+    centres = [f[:, :2].mean(axis=0) * scale for f in faces]
+    face_width = max(1.0, float(np.ptp(faces[chosen][:, 0]) * width))
+    out = []
+    for lm in hand_result.hand_landmarks:
+        pts = np.array([(p.x, p.y, p.z) for p in lm], dtype=np.float32)
+        centre = pts[:, :2].mean(axis=0) * scale
+        dists = [float(np.linalg.norm(centre - c)) for c in centres]
+        if int(np.argmin(dists)) == chosen and dists[chosen] <= HAND_REACH_FACE_WIDTHS * face_width:
+            out.append(pts)
+    return tuple(out)
 
 
 def _pose_belongs_to_face(pose: np.ndarray, face: np.ndarray) -> bool:

@@ -42,7 +42,13 @@ POSE_LANDMARKER = ModelSpec(
     "4eaa5eb7a98365221087693fcc286334cf0858e2eb6e15b506aa4a7ecdcec4ad",
     "https://storage.googleapis.com/mediapipe-models/pose_landmarker/pose_landmarker_full/float16/1/pose_landmarker_full.task",
 )
-ALL_MODELS = (FACE_LANDMARKER, POSE_LANDMARKER)
+HAND_LANDMARKER = ModelSpec(
+    "hand_landmarker.task",
+    7819105,
+    "fbc2a30080c3c557093b5ddfc334698132eb341044ccee322ccf8bcf3607cde1",
+    "https://storage.googleapis.com/mediapipe-models/hand_landmarker/hand_landmarker/float16/1/hand_landmarker.task",
+)
+ALL_MODELS = (FACE_LANDMARKER, POSE_LANDMARKER, HAND_LANDMARKER)
 
 
 class ModelError(RuntimeError):
@@ -53,6 +59,7 @@ class ModelError(RuntimeError):
 class ModelPaths:
     face: Path
     pose: Path
+    hand: Path
 
     def describe(self) -> dict[str, str]:
         return describe_models()
@@ -63,6 +70,7 @@ def describe_models() -> dict[str, str]:
     return {
         "face": f"{FACE_LANDMARKER.filename} sha256:{FACE_LANDMARKER.sha256[:12]}",
         "pose": f"{POSE_LANDMARKER.filename} sha256:{POSE_LANDMARKER.sha256[:12]}",
+        "hand": f"{HAND_LANDMARKER.filename} sha256:{HAND_LANDMARKER.sha256[:12]}",
     }
 
 
@@ -83,7 +91,7 @@ def resolve_models(
     download: bool = True,
     on_download_progress: Callable[[str, int, int], None] | None = None,
 ) -> ModelPaths:
-    """Return verified paths to both models, downloading once into the user cache if needed.
+    """Return verified paths to the three models, downloading once into the user cache if needed.
 
     Order: ``$POISE_MODEL_DIR``; the user cache directory; a download from the pinned
     official URL (size and SHA-256 checked, moved into place atomically).
@@ -91,6 +99,7 @@ def resolve_models(
     return ModelPaths(
         face=_resolve_one(FACE_LANDMARKER, download, on_download_progress),
         pose=_resolve_one(POSE_LANDMARKER, download, on_download_progress),
+        hand=_resolve_one(HAND_LANDMARKER, download, on_download_progress),
     )
 
 
@@ -128,10 +137,10 @@ def _verify(path: Path, spec: ModelSpec) -> None:
 
 
 def _offline_message(why: str = "") -> str:
-    urls = " and ".join(s.url for s in ALL_MODELS)
-    names = " and ".join(s.filename for s in ALL_MODELS)
+    urls = ", ".join(s.url for s in ALL_MODELS[:-1]) + " and " + ALL_MODELS[-1].url
+    names = ", ".join(s.filename for s in ALL_MODELS[:-1]) + " and " + ALL_MODELS[-1].filename
     return (
-        f"Poise needs its two MediaPipe model files ({names}, 16 MB) and could not download them"
+        f"Poise needs its three MediaPipe model files ({names}, 21 MB) and could not download them"
         f"{f' ({why})' if why else ''}. Connect to the internet and open the camera or video again, "
         f"or download {urls} into a folder and set {MODEL_DIR_ENV} to that folder."
     )

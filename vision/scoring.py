@@ -15,7 +15,7 @@ import numpy as np
 
 from poise.vision.calibration import Calibration
 from poise.vision.calibration_check import bounded
-from poise.vision.features import MIN_VISIBILITY, Geometry, measure
+from poise.vision.features import MIN_VISIBILITY, Geometry, finger_shape, measure
 from poise.vision.posture_baseline import SessionBaseline
 from poise.vision.types import Components, FrameLandmarks, FrameScores, Reason
 
@@ -96,6 +96,21 @@ TOUCH_SCORE = 0.7              # a touch alone reads as fidgeting (above the 0.5
 # widths on the shared clips.
 SHOULDERS_PER_FACE_WIDTH = 2.3
 MIN_HAND_SHARE = 0.6           # a hand must be visible in this share of the window
+# The hand model (vision.landmarker) sees hands directly, also in a close-up without shoulders.
+# Each hand gives two tracks: where the hand is (its 21 points' mean, in body-size units like
+# the pose hands) and how its fingers are held (finger tips relative to the wrist, in hand
+# sizes: vision.features.finger_shape). Noise floors: RMS spread over 1.5 s windows on still
+# frames of mediapipe__selfie_segmentation_web (frames 0, 190 and 215, hands clasped or
+# resting in view), repeated with fresh camera noise (sigma 4) per frame: hand centre p50
+# 0.002-0.008, p95 up to 0.022, max 0.024 body widths (as the pose hands: HAND_NOISE);
+# finger shape p50 0.03-0.18, p95 up to 0.39, max 0.42 hand sizes. The finger figure is
+# large because interlaced fingers leave the model unsure where each tip is, so only a
+# large, repeated finger movement counts as fiddling.
+HAND_MODEL_NOISE = HAND_NOISE
+FINGER_NOISE = 0.4
+# Finger movement above the noise that counts as full fiddling (the tips moving by about
+# +-0.4 hand sizes again and again: fingers drumming, a pen twirled, picking at nails).
+FINGER_FULL = 0.4
 
 
 @dataclass(slots=True)
@@ -104,6 +119,9 @@ class _Sample:
     scale: float
     head: tuple[float, float] | None
     hands: list[tuple[float, float] | None]   # mean position of each hand's visible points
+    #: The hand model's two hand slots (kept apart by continuity): centre, finger shape.
+    model_hands: list[tuple[float, float] | None]
+    fingers: list[np.ndarray | None]
 
 
 class Scorer:
@@ -206,10 +224,12 @@ class Scorer:
         scale = g.shoulder_width or (g.face_width * SHOULDERS_PER_FACE_WIDTH if g.face_width else None)
         if not scale:
             return None, Reason.LOW_VISIBILITY, {}
-        self._history.append(_Sample(t, scale, g.face_centre, _hand_positions(g.hands)))
+        previous = self._history[-1].model_hands if self._history else [None, None]
+        centres, fingers = _hand_model_slots(g.hand_points, previous)
+        self._history.append(_Sample(t, scale, g.face_centre, _hand_positions(g.hands), centres, fingers))
         while self._history and t - self._history[0].t > FIDGET_WINDOW_S:
             self._history.popleft()
-        touch = _face_touch(g) if g.hands is not None else None
+        touch = _face_touch(g)
         if t - self._history[0].t < FIDGET_MIN_SPAN_S:
             return None, Reason.WARMING_UP, {"touch": touch}
         scale = float(np.median([s.scale for s in self._history]))
@@ -220,14 +240,22 @@ class Scorer:
             spread, rev = _spread([s.hands[k] for s in self._history], scale, HAND_NOISE, MIN_HAND_SHARE)
             if spread is not None:
                 hand_terms.append(_motion_term(spread, HAND_NOISE, HAND_FULL, rev))
-                hand_spread_max = spread if hand_spread_max is None else max(hand_spread_max, spread)
+                hand_spread_max = max(hand_spread_max or 0.0, spread - HAND_NOISE)
+            # The same hand seen by the hand model: where it is, and what its fingers do.
+            spread, rev = _spread([s.model_hands[k] for s in self._history], scale, HAND_MODEL_NOISE, MIN_HAND_SHARE)
+            if spread is not None:
+                hand_terms.append(_motion_term(spread, HAND_MODEL_NOISE, HAND_FULL, rev))
+                hand_spread_max = max(hand_spread_max or 0.0, spread - HAND_MODEL_NOISE)
+            spread, rev = _spread([s.fingers[k] for s in self._history], 1.0, FINGER_NOISE, MIN_HAND_SHARE)
+            if spread is not None:
+                hand_terms.append(_motion_term(spread, FINGER_NOISE, FINGER_FULL, rev))
         head_term = _motion_term(head_spread, HEAD_NOISE, HEAD_FULL, head_rev) if head_spread is not None else 0.0
         score = max([head_term, *hand_terms])
         if touch:
             score = max(score, TOUCH_SCORE)
         comps = {
             "head": None if head_spread is None else max(0.0, head_spread - HEAD_NOISE),
-            "hand": None if hand_spread_max is None else max(0.0, hand_spread_max - HAND_NOISE),
+            "hand": None if hand_spread_max is None else max(0.0, hand_spread_max),
             "touch": touch,
         }
         return min(1.0, score), None, comps
@@ -255,6 +283,34 @@ def _hand_positions(hands: np.ndarray | None) -> list[tuple[float, float] | None
         vis = pts[:, 2] >= MIN_VISIBILITY
         out.append(None if vis.sum() < 2 else (float(pts[vis, 0].mean()), float(pts[vis, 1].mean())))
     return out
+
+
+def _hand_model_slots(hands: tuple[np.ndarray, ...] | None, previous: list):
+    """Centres and finger shapes of up to two hand-model hands, each in the slot whose last
+    centre is nearest (continuity), so a hand's track is not mixed with the other hand's."""
+    centres: list = [None, None]
+    fingers: list = [None, None]
+    if not hands:
+        return centres, fingers
+    found = [(tuple(map(float, pts.mean(axis=0))), finger_shape(pts)) for pts in hands[:2]]
+    found.sort(key=lambda item: item[0][0])  # left to right: the default slots
+
+    def cost(slot: int, c) -> float:
+        p = previous[slot]
+        return 0.0 if p is None else math.hypot(c[0] - p[0], c[1] - p[1])
+
+    if len(found) == 1:
+        c = found[0][0]
+        known = [k for k in (0, 1) if previous[k] is not None]
+        slot = min(known, key=lambda k: cost(k, c)) if known else 0
+        order = {slot: found[0]}
+    else:
+        straight = cost(0, found[0][0]) + cost(1, found[1][0])
+        swapped = cost(0, found[1][0]) + cost(1, found[0][0])
+        order = {0: found[0], 1: found[1]} if straight <= swapped else {0: found[1], 1: found[0]}
+    for k, (c, f) in order.items():
+        centres[k], fingers[k] = c, f
+    return centres, fingers
 
 
 def _spread(points, scale: float, noise: float, min_share: float = 0.6):
@@ -303,15 +359,19 @@ def _motion_term(spread: float, noise: float, full: float, reversals: int) -> fl
 
 
 def _face_touch(g: Geometry) -> bool | None:
-    if g.face_box is None or g.hands is None:
+    """A hand on the face, mouth, hair or neck: any seen hand point (pose or hand model)
+    inside the face box grown by TOUCH_GROW_*. None when no hand source ran."""
+    if g.face_box is None or (g.hands is None and g.hand_points is None):
         return None
     x0, y0, x1, y1 = g.face_box
     w, h = x1 - x0, y1 - y0
     x0, x1 = x0 - TOUCH_GROW_X * w, x1 + TOUCH_GROW_X * w
     y0, y1 = y0 - TOUCH_GROW_UP * h, y1 + TOUCH_GROW_DOWN * h
-    vis = g.hands[:, 2] >= MIN_VISIBILITY
-    if not vis.any():
-        return False
-    pts = g.hands[vis]
-    inside = (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
-    return bool(inside.any())
+    sets = [pts for pts in (g.hand_points or ())]
+    if g.hands is not None:
+        sets.append(g.hands[g.hands[:, 2] >= MIN_VISIBILITY, :2])
+    for pts in sets:
+        inside = (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
+        if inside.any():
+            return True
+    return False

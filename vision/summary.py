@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from poise.vision.types import Event, EventKind, FrameScores, Summary
+from poise.vision.types import Event, EventKind, FrameScores, Reason, Summary
 
 # The line between "yes" and "no" for share-of-time figures: the midpoint of the score range.
 GOOD_EYE_CONTACT = 0.5
 FIDGETING_LINE = 0.5
+# A session where at least this share of frames had two people and no choice gets a note
+# that says so (a gallery-view call recording), instead of only a low measurable share.
+PEOPLE_NOTE_SHARE = 0.2
+# How to choose the person, where the note is shown.
+CHOOSE_ON_COMMAND_LINE = "choose one with --person (left, right, top, bottom or X,Y)"
+CHOOSE_IN_WINDOW = "choose one by clicking their face in File › Analyse video"
 
 
 def summarize(frames: Sequence[FrameScores], events: Sequence[Event], duration_s: float) -> Summary:
@@ -34,6 +40,8 @@ def summarize(frames: Sequence[FrameScores], events: Sequence[Event], duration_s
                                            and f.eye_contact is not None], lambda v: v >= GOOD_EYE_CONTACT),
         eye_contact_silent_share=_share([f.eye_contact for f in frames if f.speaking is False
                                          and f.eye_contact is not None], lambda v: v >= GOOD_EYE_CONTACT),
+        multiple_people_share=(sum(1 for f in frames if f.eye_contact_reason == Reason.MULTIPLE_PEOPLE) / len(frames)
+                               if frames else 0.0),
     )
 
 
@@ -53,6 +61,19 @@ def longest_pause(frames: Sequence[FrameScores]) -> float | None:
         elif silent_from is None:
             silent_from = f.t
     return longest
+
+
+def not_measured_note(summary: Summary, how_to_choose: str = CHOOSE_ON_COMMAND_LINE) -> str | None:
+    """One sentence when much of a session could not be scored, saying why: two people of
+    similar size with none chosen, or no face at all. None when there is nothing to say."""
+    if not summary.frames_analysed:
+        return None
+    if summary.multiple_people_share >= PEOPLE_NOTE_SHARE:
+        return (f"Two people of similar size were in view on {summary.multiple_people_share * 100:.0f}% of the frames "
+                f"and none was scored there; {how_to_choose}.")
+    if summary.measurable_share == 0:
+        return "Nobody could be measured (no face found)."
+    return None
 
 
 def _mean(xs: list[float]) -> float | None:

@@ -44,10 +44,17 @@ class FrameLandmarks:
     blendshapes: dict[str, float] | None = None
     #: (33, 4) pose landmarks: x, y, z, visibility.
     pose: np.ndarray | None = None
+    #: The user's hands from the hand model, each (21, 3) x, y, z (MediaPipe hand topology:
+    #: 0 wrist, 4/8/12/16/20 finger tips); () = looked, none found; None = not looked for.
+    hands: tuple[np.ndarray, ...] | None = None
     #: Number of faces MediaPipe found (the user is one of them).
     face_count: int = 0
     #: True when two or more faces were found and none is clearly the user.
     ambiguous: bool = False
+    #: The user's camera was straight in front of their face, not at the picture's centre: a
+    #: tile of a call recording chosen with --person (head angles are then not corrected for
+    #: the face's place in the picture; vision.features._head_pose).
+    own_camera: bool = False
     captured_at: float | None = None
 
 
@@ -169,6 +176,8 @@ class Summary:
     longest_pause_s: float | None = None        # longest silence between two stretches of speech
     eye_contact_speaking_share: float | None = None
     eye_contact_silent_share: float | None = None
+    #: Share of frames with two people in view and none chosen (reason multiple_people).
+    multiple_people_share: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         d = {f.name: _round(getattr(self, f.name)) for f in fields(self)}

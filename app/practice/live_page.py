@@ -171,6 +171,7 @@ class LivePage(QWidget):
         # Bars ease and the timeline scrolls in the mirror's own repaint (one window update per frame).
         self.video.frame_arrived.connect(self.meters.advance)
         self.video.frame_arrived.connect(self.timeline.on_frame)
+        self.video.picture_clicked.connect(self._on_picture_clicked)
         self.controller.running_changed.connect(self._on_session_state)
         self.controller.recording_changed.connect(self._on_session_state)
         self.controller.session_saved.connect(self.session_saved)
@@ -330,6 +331,11 @@ class LivePage(QWidget):
 
     def clear_error(self) -> None:
         self.error_box.hide()
+
+    def _on_picture_clicked(self, x: float, y: float) -> None:
+        """A click on your face makes Poise score you (two people of similar size in view)."""
+        if self._pipeline is not None:
+            self._pipeline.choose_person(x, y)
 
     # ----- pipeline updates ----------------------------------------------------------------------
     @Slot(object)

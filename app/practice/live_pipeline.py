@@ -31,6 +31,7 @@ from poise.vision.analysis import AnalysisSettings, analyze
 from poise.vision.audio.inputs import AudioInput, AudioUnavailable
 from poise.vision.landmarker import Landmarker
 from poise.vision.models import ModelError, ModelPaths, resolve_models
+from poise.vision.person import PersonChoice
 from poise.vision.sources import LatestFrameSource, PacedFileSource, SourceError
 from poise.vision.types import CancelToken, Frame, FrameLandmarks, FrameUpdate
 from poise.vision.voice import LiveVoice
@@ -246,6 +247,7 @@ class InferenceWorker(QObject):
         self._models = models
         self._settings = settings
         self.token = CancelToken()
+        self.landmarker: Landmarker | None = None   # set while the models are loaded
 
     @Slot()
     def run(self) -> None:
@@ -262,6 +264,7 @@ class InferenceWorker(QObject):
     def _run(self) -> None:
         models = self._models or resolve_models()
         with Landmarker(models, working_long_side=self._settings.working_long_side) as lm:
+            self.landmarker = lm
             self.models_loaded.emit()
             while not self.token.cancelled:
                 run = self._capture.next_started_run(RUN_POLL_S)
@@ -409,6 +412,16 @@ class LivePipeline(QObject):
 
     def current_run(self) -> LiveRun | None:
         return self._capture.current_run
+
+    def choose_person(self, x: float, y: float) -> bool:
+        """Score the face at (x, y) (fractions of the unmirrored frame) from the next frame on,
+        then follow it; False before the models are loaded. Safe from the GUI thread: it only
+        sets the choice the inference thread reads on its next frame."""
+        lm = self._worker.landmarker if self._worker is not None else None
+        if lm is None:
+            return False
+        lm.choose_person(PersonChoice("point", x, y))
+        return True
 
     # ----- for the display and the status bar ----------------------------------------------
     def latest_frame(self) -> Frame | None:

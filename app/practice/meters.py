@@ -20,7 +20,7 @@ REASON_TEXT = {
     Reason.NO_FACE: "Face not in view",
     Reason.NO_POSE: "Shoulders not in view",
     Reason.LOW_VISIBILITY: "Not clearly visible",
-    Reason.MULTIPLE_PEOPLE: "More than one person in view",
+    Reason.MULTIPLE_PEOPLE: "Two people in view: click your face",
     Reason.WARMING_UP: "Measuring…",
 }
 HINTS = {

@@ -41,6 +41,9 @@ class VideoView(QWidget):
     # A new camera frame, emitted before the repaint is requested: widgets that animate with
     # the picture (the meter bars) update now and are painted in the same window update.
     frame_arrived = Signal()
+    #: A click on the picture: (x, y) as fractions of the UNMIRRORED frame, the coordinates
+    #: inference uses (the live page makes the clicked face the one that is scored).
+    picture_clicked = Signal(float, float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +103,21 @@ class VideoView(QWidget):
         for child in self.children():   # floating children (the cue banner) stay in place
             if hasattr(child, "reposition"):
                 child.reposition()
+
+    def picture_point(self, pos: QPointF) -> tuple[float, float] | None:
+        """Widget position -> (x, y) fractions of the unmirrored frame; None outside the picture."""
+        rect = self.image_rect()
+        if rect is None or not rect.contains(pos):
+            return None
+        x = (pos.x() - rect.left()) / rect.width()
+        y = (pos.y() - rect.top()) / rect.height()
+        return (1.0 - x if self.mirrored else x), y
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        point = self.picture_point(event.position())
+        if point is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.picture_clicked.emit(*point)
+        super().mousePressEvent(event)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         return QSize(960, 540)

@@ -6,6 +6,8 @@ still there to analyse again, and a half-analysed file would show up as a mislea
 
 from __future__ import annotations
 
+import dataclasses
+
 import logging
 import os
 from pathlib import Path
@@ -121,10 +123,14 @@ class AnalysisRunner(QObject):
     def analysis_thread(self) -> QThread | None:
         return self._thread
 
-    def start(self, path: str | os.PathLike) -> bool:
+    def start(self, path: str | os.PathLike, *, person: str | None = None) -> bool:
+        """Analyse ``path``; ``person`` (vision.person text, e.g. "0.8,0.5") overrides whose face."""
         if self._thread is not None:
             return False
-        worker = AnalysisWorker(self._store, path, models=self._models, settings=self._settings)
+        settings = self._settings
+        if person is not None:
+            settings = dataclasses.replace(settings or AnalysisSettings(), person=person)
+        worker = AnalysisWorker(self._store, path, models=self._models, settings=settings)
         thread = worker_thread(worker, "poise-analysis")
         worker.status_changed.connect(self.status_changed)
         worker.progress.connect(self.progress)

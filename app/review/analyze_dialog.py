@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayo
 from poise.app.theme import TEXT_MUTED
 from poise.vision.reports.format import fmt_clock
 from poise.app.review.analysis_worker import AnalysisRunner
+from poise.app.review.person_picker import PersonPicker
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ class AnalyzeVideoDialog(QDialog):
         file_row = QHBoxLayout()
         file_row.addWidget(self.path_edit, 1)
         file_row.addWidget(self.choose_button)
+        # Whose face: a frame of the chosen video to click on (vision.person, like --person).
+        self.person_picker = PersonPicker()
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 100)
         self.progress_bar.setValue(0)
@@ -79,6 +82,7 @@ class AnalyzeVideoDialog(QDialog):
         lay.setSpacing(10)
         lay.addWidget(intro)
         lay.addLayout(file_row)
+        lay.addWidget(self.person_picker, 1)
         lay.addWidget(self.progress_bar)
         lay.addWidget(self.status_label)
         lay.addWidget(self.error_label)
@@ -105,7 +109,9 @@ class AnalyzeVideoDialog(QDialog):
         self.progress_bar.setRange(0, 100)
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("%p%")
-        return self.runner.start(Path(text).expanduser())
+        path = Path(text).expanduser()
+        self.person_picker.load(path)
+        return self.runner.start(path, person=self.person_picker.choice)
 
     def cancel(self) -> None:
         """Stop a running analysis after the current frame; nothing is saved."""
@@ -133,6 +139,16 @@ class AnalyzeVideoDialog(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, "Choose a video to analyse", self._last_dir, VIDEO_FILTER)
         if path:
             self._last_dir = str(Path(path).parent)
+            self.choose_video(path)
+
+    def choose_video(self, path: str | os.PathLike) -> None:
+        """Show a frame of ``path`` to click the face to score on; Analyse starts. A video
+        whose frame cannot be shown starts at once (the analysis then says what is wrong)."""
+        self.path_edit.setText(str(path))
+        self.error_label.hide()
+        if self.person_picker.load(Path(path).expanduser()):
+            self.status_label.setText("Click the face to score if more than one person is in the video, then Analyse.")
+        else:
             self.start(path)
 
     def _on_analyse_clicked(self) -> None:

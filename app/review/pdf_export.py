@@ -91,8 +91,8 @@ def document_html(r: Report, width_pt: float) -> str:
                         f'<span class="v"{colour(c)}>{e(c.value)}</span>'
                         f'<br><span class="muted">{e(c.caption)}</span></td>' for c in r.cards)
         out.append(f'<table width="100%"><tr>{cells}</tr></table><p class="muted">{e(r.counts_line)}</p><p>{e(r.setup_line)}</p>')
-        if r.nobody_measured:
-            out.append('<p class="muted"><i>Nobody could be measured in this session (no face was found).</i></p>')
+        if r.not_measured_note:
+            out.append(f'<p class="muted"><i>{e(r.not_measured_note)}</i></p>')
     else:
         out.append('<p class="muted"><i>No summary was saved for this session.</i></p>')
     legend = " ".join(f'<span style="color:{c}">&#9632;</span>&nbsp;{e(label)}' for c, label in r.legend)

@@ -38,6 +38,10 @@ def build_parser() -> Parser:
     a.add_argument("--quiet", action="store_true", help="no progress bar")
     a.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="analyse N files at once in separate processes")
     a.add_argument("--no-save", action="store_true", help="do not save the analysis as a session")
+    a.add_argument("--person", metavar="POSITION", default="largest",
+                   help="whose face to score when several are in view: left, right, top, bottom, largest (default) "
+                        "or X,Y (fractions of the frame, e.g. 0.8,0.8 for a self-view in the bottom right corner); "
+                        "that face is then followed")
     data_dir_arg(a)
     add_session_commands(sub)
     return parser
@@ -72,7 +76,13 @@ def _cmd_analyze(args) -> int:
         raise UserError("--json and --csv take one video at a time.")
     if args.jobs < 1:
         raise UserError("--jobs must be 1 or more.")
-    settings = AnalysisSettings() if args.fps is None else AnalysisSettings(analysis_fps=args.fps)
+    from poise.vision.person import parse_person
+
+    try:
+        person = str(parse_person(args.person))
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    settings = AnalysisSettings(person=person) if args.fps is None else AnalysisSettings(analysis_fps=args.fps, person=person)
     save = not args.no_save
     if save:  # a read-only, full or foreign data directory fails before any analysis
         open_store(args.data_dir).close()

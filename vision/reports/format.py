@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from poise.vision.practice.interview import per_segment_summary
+from poise.vision.summary import not_measured_note
 from poise.vision.types import Event, FrameScores, Summary
 
 # Shown for a figure that could not be measured (no face, warming up, no frames).
@@ -165,8 +166,9 @@ def summary_lines(summary: Summary | None, events: Sequence[Event]) -> list[str]
         f"  longest look-away {summary.longest_look_away_s:.1f} s",
         *voice_lines(summary),
     ]
-    if summary.frames_analysed and summary.measurable_share == 0:
-        lines.append("  Nobody could be measured (no face found).")
+    note = not_measured_note(summary)
+    if note:
+        lines.append(f"  {note}")
     if events:
         lines.append("  events:")
         for e in events:

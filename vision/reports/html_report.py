@@ -84,8 +84,7 @@ def _summary_section(r: Report) -> str:
         return '<section><h2>Summary</h2><p class="empty">No summary was saved for this session.</p></section>'
     cards = "".join(f'<div class="card"><div class="v"{_colour(c.colour)}>{esc(c.value)}</div>'
                     f'<div class="k">{esc(c.caption)}</div></div>' for c in r.cards)
-    note = ('<p class="empty">Nobody could be measured in this session (no face was found).</p>'
-            if r.nobody_measured else "")
+    note = f'<p class="empty">{esc(r.not_measured_note)}</p>' if r.not_measured_note else ""
     return (f'<section><h2>Summary</h2><div class="cards">{cards}</div>'
             f'<p class="legend">{esc(r.counts_line)}</p>{note}<p class="setup">{esc(r.setup_line)}</p></section>')
 

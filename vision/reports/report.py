@@ -13,6 +13,7 @@ from poise.vision.reports.timeline_svg import timeline_svg
 from poise.vision.reports.voice_report import SpeakingPart, speaking_part
 from poise.vision.self_check import SELF_CHECK_KEY, summary_line
 from poise.vision.sessions.store import Segment, SessionInfo
+from poise.vision.summary import CHOOSE_IN_WINDOW, not_measured_note
 from poise.vision.types import Event, EventKind, FrameScores
 
 # Column headers of the report's tables; the score columns are the review's (QUESTION_COLUMNS).
@@ -37,7 +38,7 @@ class Report:
     subtitle: str
     cards: list[Card]
     counts_line: str
-    nobody_measured: bool
+    not_measured_note: str | None     # why much of it was not scored (vision.summary.not_measured_note)
     chart_svg: str
     legend: list[tuple[str, str]]     # (colour, event label) of the shaded spans
     speaking: SpeakingPart
@@ -82,7 +83,7 @@ def build_report(info: SessionInfo, frames: Sequence[FrameScores], events: Seque
         cards=cards,
         counts_line=counts,
         setup_line=setup_line(info.calibration),
-        nobody_measured=bool(s is not None and s.frames_analysed and s.measurable_share == 0),
+        not_measured_note=None if s is None else not_measured_note(s, CHOOSE_IN_WINDOW),
         chart_svg=timeline_svg(frames, events, duration, segments),
         legend=[(SCORE_COLOURS[name], event_label(kind)) for name, kind in
                 zip(SCORE_NAMES, (EventKind.LOOK_AWAY, EventKind.SLOUCH, EventKind.FIDGETING))],

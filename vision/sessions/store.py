@@ -29,7 +29,7 @@ import socket
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Literal, Sequence
@@ -67,8 +67,9 @@ KINDS: tuple[str, ...] = ("live", "file", "mock_interview")
 STATUSES: tuple[str, ...] = ("recording", "complete", "interrupted")
 COMPONENT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Components))
 SUMMARY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Summary))
-#: Summaries stored before voice activity (schema 3) lack these; they load as None.
-VOICE_SUMMARY_FIELDS = ("speaking_share", "longest_pause_s", "eye_contact_speaking_share", "eye_contact_silent_share")
+#: Summary fields added later with a default (the voice figures of schema 3, the
+#: multiple_people_share of issue 10): summaries stored before them load with the default.
+_SUMMARY_DEFAULTS = {f.name for f in fields(Summary) if f.default is not MISSING}
 
 
 class StoreError(RuntimeError):
@@ -219,7 +220,7 @@ def summary_from_dict(d: dict | None) -> Summary | None:
     if not d:
         return None
     try:
-        values = {name: d[name] for name in SUMMARY_FIELDS if name in d or name not in VOICE_SUMMARY_FIELDS}
+        values = {name: d[name] for name in SUMMARY_FIELDS if name in d or name not in _SUMMARY_DEFAULTS}
     except KeyError:
         logger.warning("stored summary lacks fields %s", set(SUMMARY_FIELDS) - set(d))
         return None

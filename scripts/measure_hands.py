@@ -1,0 +1,83 @@
+"""Price the hand model: process-CPU time per call of the face, pose and hand landmarkers.
+
+Run from the project root (about 2 minutes on 2 cores):
+
+    POISE_MODEL_DIR=/work/shared/models .venv/bin/python scripts/measure_hands.py [--stride 2]
+
+Every model is called one after the other on the same thread (VIDEO mode, the options
+vision.landmarker uses, frames at the working size), so the process CPU time that passes
+during a call is that call's work, whatever else the machine is doing: this is the figure
+to compare on a shared, loaded machine (wall time is not). The hand model is priced per
+frame, split by whether it had a hand on the previous frame (tracking) or not (palm
+detection on every frame), which decides whether it can run on every analysed frame,
+at a lower rate, or only when hands are in frame (docs/benchmark.md, "The hand model").
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("POISE_SHARED_DIR", ROOT.parent / "shared"))
+os.environ.setdefault("POISE_MODEL_DIR", str(SHARED / "models"))
+
+import mediapipe as mp  # noqa: E402
+
+from poise.vision.landmarker import WORKING_LONG_SIDE, Landmarker, native_stderr_silenced, working_rgb  # noqa: E402
+from poise.vision.sources import read_frames  # noqa: E402
+
+CLIPS = ("mediapipe__selfie_segmentation_web.mp4", "video4j__pexels-kindel-media-8164110.mp4",
+         "tfjsmodels__facemesh_demo_input.mp4", "proctoringai__center_focus.mp4", "pyfeat__single_face.mp4")
+
+
+def cpu_ms(call, *args) -> tuple[float, object]:
+    c0 = time.process_time()
+    out = call(*args)
+    return 1000.0 * (time.process_time() - c0), out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stride", type=int, default=2, help="every N-th frame (2: ~15 Hz on 30 fps clips)")
+    parser.add_argument("--limit", type=int, default=150, help="frames per clip")
+    args = parser.parse_args()
+    print(f"process CPU ms per call, median / p90; frames at working long side {WORKING_LONG_SIDE}")
+    all_rows = {"face": [], "pose": [], "hand, tracking": [], "hand, searching": []}
+    for name in CLIPS:
+        frames, fps = read_frames(SHARED / "clips" / name, stride=args.stride, limit=args.limit)
+        with Landmarker() as lm, native_stderr_silenced():
+            rows = {k: [] for k in all_rows}
+            had_hand = False
+            hands_seen = 0
+            for i, image in enumerate(frames):
+                rgb = mp.Image(image_format=mp.ImageFormat.SRGB, data=working_rgb(image, WORKING_LONG_SIDE))
+                ts = int(round(i * 1000.0 / fps))
+                rows["face"].append(cpu_ms(lm._face.detect_for_video, rgb, ts)[0])
+                rows["pose"].append(cpu_ms(lm._pose.detect_for_video, rgb, ts)[0])
+                ms, res = cpu_ms(lm._hand.detect_for_video, rgb, ts)
+                rows["hand, tracking" if had_hand else "hand, searching"].append(ms)
+                had_hand = bool(res.hand_landmarks)
+                hands_seen += had_hand
+        print(f"{name} ({len(frames)} frames, hands in {hands_seen}):")
+        for k, v in rows.items():
+            all_rows[k] += v
+            if v:
+                print(f"  {k:16s} {statistics.median(v):5.1f} / {_p90(v):5.1f}  (n={len(v)})")
+    print("all clips:")
+    for k, v in all_rows.items():
+        if v:
+            print(f"  {k:16s} {statistics.median(v):5.1f} / {_p90(v):5.1f}  mean {statistics.fmean(v):5.1f}  (n={len(v)})")
+    return 0
+
+
+def _p90(v: list[float]) -> float:
+    return sorted(v)[int(0.9 * (len(v) - 1))]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

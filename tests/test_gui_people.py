@@ -1,0 +1,97 @@
+"""Choosing the person in the window: a click on a face in File › Analyse video, and a click on
+yourself in the live mirror (mirrored for display; inference sees the unmirrored frame).
+
+The clip is a gallery view built from two shared clips (tests/test_people_and_hands.py):
+proctoringai__center_left_center on the left, proctoringai__center_focus on the right, the
+same man at the same size, so without a choice nobody is scored.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtTest import QTest
+
+from conftest import clip
+from poise.vision.sources import read_frames
+from poise.vision.types import Reason
+from test_people_and_hands import write_video
+
+pytestmark = pytest.mark.gui
+
+FPS = 12.0
+MODELS_TIMEOUT_MS = 20_000
+SCORES_TIMEOUT_MS = 40_000
+ANALYSIS_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="module")
+def short_gallery(tmp_path_factory):
+    left, _ = read_frames(clip("proctoringai__center_left_center.mp4"), stride=2, limit=48)
+    right, _ = read_frames(clip("proctoringai__center_focus.mp4"), stride=2, limit=48)
+    return write_video(tmp_path_factory.mktemp("clips") / "gallery.mp4", [np.hstack([a, b]) for a, b in zip(left, right)], FPS)
+
+
+def click_at(widget, rect, fx, fy):
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(round(rect.left() + fx * rect.width()), round(rect.top() + fy * rect.height())))
+
+
+def test_analyse_dialog_scores_the_face_clicked_on_a_frame(qtbot, store, models, short_gallery, no_modal_dialogs):
+    from poise.app.review.analyze_dialog import AnalyzeVideoDialog
+
+    dlg = AnalyzeVideoDialog(store, models, close_on_success=False)
+    qtbot.addWidget(dlg)
+    dlg.resize(640, 560)
+    dlg.show()
+    try:
+        dlg.choose_video(short_gallery)
+        picker = dlg.person_picker
+        assert picker.isVisible() and not dlg.is_running(), "a frame to click on, before the analysis"
+        assert picker.choice == "largest"
+        rect = picker.picture.image_rect()
+        click_at(picker.picture, rect, 0.75, 0.35)            # the man on the right
+        assert picker.choice.startswith("0.75,")
+        with qtbot.waitSignal(dlg.session_saved, timeout=ANALYSIS_TIMEOUT_MS) as saved:
+            QTest.mouseClick(dlg.analyse_button, Qt.MouseButton.LeftButton)
+        info = store.get_session(saved.args[0])
+        assert info.settings["person"] == picker.choice
+        assert info.summary.multiple_people_share == 0 and info.summary.measurable_share > 0.8
+        assert info.summary.mean_eye_contact > 0.8
+    finally:
+        dlg.shutdown()
+
+
+def test_live_mirror_click_on_your_face_ends_the_two_people_blank(qtbot, poise_home, models, tmp_path, short_gallery,
+                                                                 no_modal_dialogs, no_dangling_threads):
+    from poise.app.main_window import MainWindow
+    from poise.app.settings import Settings
+    from poise.vision.sessions.store import SessionStore, data_dir
+
+    store = SessionStore(data_dir())
+    w = MainWindow(store, settings=Settings(QSettings(str(tmp_path / "poise.ini"), QSettings.Format.IniFormat)),
+                   models=models, cameras=[], camera_file=str(short_gallery))
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    updates = []
+    try:
+        qtbot.waitUntil(lambda: w.live.pipeline() is not None and w.live.pipeline()._worker is not None
+                        and w.live.pipeline()._worker.landmarker is not None, timeout=MODELS_TIMEOUT_MS)
+        w.live.pipeline().update_ready.connect(updates.append)
+        qtbot.waitUntil(lambda: any(u.scores.eye_contact_reason == Reason.MULTIPLE_PEOPLE for u in updates),
+                        timeout=SCORES_TIMEOUT_MS)
+        video = w.live.video
+        qtbot.waitUntil(lambda: video.image_rect() is not None, timeout=5000)
+        # The man on the right of the unmirrored frame is on the LEFT of the mirror.
+        click_at(video, video.image_rect(), 0.25, 0.35)
+        seen = len(updates)
+        qtbot.waitUntil(lambda: sum(u.scores.eye_contact is not None for u in updates[seen:]) >= 5,
+                        timeout=SCORES_TIMEOUT_MS)
+        chosen = [u for u in updates[seen:] if u.scores.eye_contact is not None]
+        assert all(u.landmarks.face[:, 0].mean() > 0.5 for u in chosen), "the unmirrored right-hand face is scored"
+        assert not chosen[-1].landmarks.own_camera, "a live camera is one camera: no per-tile correction"
+    finally:
+        w.close()
+        store.close()
