@@ -11,6 +11,11 @@ to compare on a shared, loaded machine (wall time is not). The hand model is pri
 frame, split by whether it had a hand on the previous frame (tracking) or not (palm
 detection on every frame), which decides whether it can run on every analysed frame,
 at a lower rate, or only when hands are in frame (docs/benchmark.md, "The hand model").
+
+``--noise`` instead measures the hand model's noise floors behind vision/scoring.py's
+HAND_MODEL_NOISE and FINGER_NOISE: still frames of mediapipe__selfie_segmentation_web (hands
+clasped or resting in view) repeated with fresh camera noise (sigma 4) per frame, and the
+RMS spread of each hand's centre (body widths) and finger shape (hand sizes) over 1.5 s windows.
 """
 
 from __future__ import annotations
@@ -27,9 +32,49 @@ SHARED = Path(os.environ.get("POISE_SHARED_DIR", ROOT.parent / "shared"))
 os.environ.setdefault("POISE_MODEL_DIR", str(SHARED / "models"))
 
 import mediapipe as mp  # noqa: E402
+import numpy as np  # noqa: E402
 
 from poise.vision.landmarker import WORKING_LONG_SIDE, Landmarker, native_stderr_silenced, working_rgb  # noqa: E402
 from poise.vision.sources import read_frames  # noqa: E402
+from poise.vision.features import measure  # noqa: E402
+from poise.vision.scoring import FIDGET_WINDOW_S, _hand_model_slots, _spread  # noqa: E402
+from poise.vision.types import Frame  # noqa: E402
+
+NOISE_CLIP = "mediapipe__selfie_segmentation_web.mp4"
+NOISE_FRAMES = (0, 190, 215)  # hands clasped (0, 215) or resting together (190), in view
+NOISE_REPEATS = 60
+NOISE_SIGMA = 4.0
+
+
+def noise_floor() -> None:
+    frames, fps = read_frames(SHARED / "clips" / NOISE_CLIP, limit=max(NOISE_FRAMES) + 1)
+    window = int(round(FIDGET_WINDOW_S * fps))
+    rng = np.random.default_rng(1)
+    print(f"{NOISE_CLIP}: still frames + camera noise sigma {NOISE_SIGMA}, {window}-frame windows; RMS spread p50 / p95 / max")
+    for start in NOISE_FRAMES:
+        base = frames[start].astype(np.float64)
+        samples, previous = [], [None, None]
+        with Landmarker() as lm:
+            for i in range(NOISE_REPEATS):
+                image = np.clip(base + rng.normal(0, NOISE_SIGMA, base.shape), 0, 255).astype(np.uint8)
+                g = measure(lm.detect(Frame(i, int(i * 1000 / fps), image)))
+                previous, fingers = _hand_model_slots(g.hand_points, previous)
+                samples.append((g.shoulder_width, previous, fingers))
+        scale = float(np.median([s[0] for s in samples if s[0]]))
+        for k in (0, 1):
+            centre, shape = [], []
+            for j in range(len(samples) - window):
+                win = samples[j:j + window]
+                c, _ = _spread([s[1][k] for s in win], scale, 0.0)
+                f, _ = _spread([s[2][k] for s in win], 1.0, 0.0)
+                centre += [c] if c is not None else []
+                shape += [f] if f is not None else []
+            if centre:
+                print(f"  frame {start} hand slot {k}: centre {_stats(centre)} body widths; fingers {_stats(shape)} hand sizes")
+
+
+def _stats(v: list[float]) -> str:
+    return f"{np.median(v):.4f} / {np.percentile(v, 95):.4f} / {max(v):.4f}"
 
 CLIPS = ("mediapipe__selfie_segmentation_web.mp4", "video4j__pexels-kindel-media-8164110.mp4",
          "tfjsmodels__facemesh_demo_input.mp4", "proctoringai__center_focus.mp4", "pyfeat__single_face.mp4")
@@ -45,7 +90,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stride", type=int, default=2, help="every N-th frame (2: ~15 Hz on 30 fps clips)")
     parser.add_argument("--limit", type=int, default=150, help="frames per clip")
+    parser.add_argument("--noise", action="store_true", help="measure the hand model's noise floors instead")
     args = parser.parse_args()
+    if args.noise:
+        noise_floor()
+        return 0
     print(f"process CPU ms per call, median / p90; frames at working long side {WORKING_LONG_SIDE}")
     all_rows = {"face": [], "pose": [], "hand, tracking": [], "hand, searching": []}
     for name in CLIPS:

@@ -39,9 +39,10 @@ CONTINUITY_MAX_JUMP = 0.15
 # Both hands of the user (the hand model finds at most this many in the whole picture).
 MAX_HANDS = 2
 # A hand belongs to the user when its centre is within this many face widths of the user's
-# face centre and no other face is nearer: a hand on the face or gesturing in front of the
-# chest is within ~3 face widths (shared clips: selfie_segmentation hands 2.0-2.8, video4j
-# hand on the head 0.6-1.2); a neighbour's hand in a gallery view is nearer their own face.
+# face centre and no other face is nearer. Measured from the hand model's output on the shared
+# clips: mediapipe__selfie_segmentation_web's clasped hands 1.6 face widths below her face (a
+# stale hand below the frame 2.5), video4j's hand on the head 0.7 and coming up beside the
+# face 1.6; a neighbour's hand in a gallery view is nearer their own face.
 HAND_REACH_FACE_WIDTHS = 4.0
 # While it tracks a hand the hand model runs on every analysed frame (fidgeting needs the
 # hands at the full 15 Hz); while it sees none, it looks for hands on every HAND_SEARCH_EVERY-th
@@ -259,7 +260,7 @@ class Landmarker:
             return None, False
         centres = [f[:, :2].mean(axis=0) for f in faces]
         aspect = np.array([width / max(width, height), height / max(width, height)])
-        if len(faces) == 1 and self.person is LARGEST:
+        if len(faces) == 1 and self.person.kind == LARGEST.kind:
             return 0, False
         if self._last_face_centre is not None:
             jumps = [float(np.linalg.norm((c - self._last_face_centre) * aspect)) for c in centres]

@@ -70,6 +70,14 @@ SIDE_LEAN_RATIO = (0.08, 0.15)    # nose off the shoulder midpoint
 LEAN_LOG = (0.10, 0.20)           # log apparent-size change vs the baseline (+-10 % free)
 
 # --- fidgeting --------------------------------------------------------------------------
+# How a fidget is told from a gesture that supports speech (README "How the scores work"):
+# - hand-to-face: any hand point (pose or hand model) on the face, mouth, hair or neck is a
+#   fidget outright (TOUCH_SCORE), whatever the hand does;
+# - repetition: a movement that goes back and forth (FULL_REVERSALS in the window: rubbing,
+#   wringing, tapping, rocking) counts fully; one smooth stroke, the shape of a gesture that
+#   illustrates speech, counts at most GESTURE_WEIGHT (below the 0.5 line);
+# - fingers fiddling: the finger tips moving against the wrist (vision.features.finger_shape)
+#   again and again while the hand stays put, with the same repetition weighting.
 FIDGET_WINDOW_S = 1.5          # long enough to contain several cycles of a 2-5 Hz fidget
 FIDGET_MIN_SPAN_S = 0.5        # history needed before a fidgeting score is given
 # Spread (RMS distance from the window mean, in shoulder widths) that a still person shows
@@ -101,8 +109,9 @@ MIN_HAND_SHARE = 0.6           # a hand must be visible in this share of the win
 # the pose hands) and how its fingers are held (finger tips relative to the wrist, in hand
 # sizes: vision.features.finger_shape). Noise floors: RMS spread over 1.5 s windows on still
 # frames of mediapipe__selfie_segmentation_web (frames 0, 190 and 215, hands clasped or
-# resting in view), repeated with fresh camera noise (sigma 4) per frame: hand centre p50
-# 0.002-0.008, p95 up to 0.022, max 0.024 body widths (as the pose hands: HAND_NOISE);
+# resting in view), repeated with fresh camera noise (sigma 4) per frame
+# (scripts/measure_hands.py --noise): hand centre p50 0.002-0.008, p95 up to 0.022, max 0.024
+# body widths (as the pose hands: HAND_NOISE);
 # finger shape p50 0.03-0.18, p95 up to 0.39, max 0.42 hand sizes. The finger figure is
 # large because interlaced fingers leave the model unsure where each tip is, so only a
 # large, repeated finger movement counts as fiddling.
