@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from poise.app.review.style import TEXT_MUTED
+from poise.app.theme import TEXT_MUTED
 from poise.vision.person import LARGEST, PersonChoice
 from poise.vision.sources import SourceError, VideoFileSource
 
