@@ -231,6 +231,7 @@ def test_missing_recording_is_a_message_not_a_crash(qtbot, store, noface_session
     view = _view(qtbot, store, noface_session)
     assert not view.player.has_recording()
     assert not view.player._play_button.isEnabled()
+    assert view.player.audio_output() is None, "QtMultimedia starts with the first recording, not before"
     view.seek(2.0)  # still moves the cursor
     assert view.timeline.cursor_position() == pytest.approx(2.0)
 

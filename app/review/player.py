@@ -158,13 +158,13 @@ class RecordingPlayer(QWidget):
         layout.addWidget(self._view, 1)
         layout.addLayout(controls)
 
-        if MULTIMEDIA_ERROR is None:
-            self._make_media_player()
-        else:
+        if MULTIMEDIA_ERROR is not None:
             logger.error("QtMultimedia unavailable: %s", MULTIMEDIA_ERROR)
         self._update_controls()
 
     def _make_media_player(self) -> None:
+        """Made at the first recording, not with the window: QtMultimedia starts its FFmpeg backend
+        and looks for a sound server, which the Practice tab does not need."""
         self._media = QMediaPlayer(self)
         self._audio = QAudioOutput(self)
         self._media.setAudioOutput(self._audio)
@@ -180,6 +180,8 @@ class RecordingPlayer(QWidget):
         self._media.errorOccurred.connect(self._on_error)
         self._devices.audioOutputsChanged.connect(self._on_outputs_changed)
         self._on_volume_chosen(self._volume.value())
+        self._audio.setMuted(self._mute_button.isChecked())
+        self._media.setPlaybackRate(self.speed())
 
     # ----- public API -----------------------------------------------------------------------
     def load(self, path: str | Path | None) -> None:
@@ -194,10 +196,12 @@ class RecordingPlayer(QWidget):
         elif not self._path.is_file():
             self._view.set_message(f"The recording {self._path.name} is no longer on disk.")
             self._path = None
-        elif self._media is None:
+        elif MULTIMEDIA_ERROR is not None:
             self._view.set_message(f"Playback is not available ({MULTIMEDIA_ERROR}). Run scripts/setup.sh.")
             self._path = None
         else:
+            if self._media is None:
+                self._make_media_player()
             self._view.set_message("Loading the recording…")
             self._show_first_frame = True
             self._media.setSource(QUrl.fromLocalFile(str(self._path)))
@@ -253,7 +257,7 @@ class RecordingPlayer(QWidget):
         return SPEEDS[self._speed.currentIndex()]
 
     def audio_output(self):
-        """The QAudioOutput (volume as a linear gain, muted), or None without QtMultimedia."""
+        """The QAudioOutput (volume as a linear gain, muted), or None before the first recording."""
         return self._audio
 
     def has_sound(self) -> bool:
