@@ -73,7 +73,6 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        column.addWidget(self.practice.banner)
         column.addWidget(self.tabs)
         self.setCentralWidget(central)
         # Mock interview mode: the question sits beside the mirror, on the Practice page only.
@@ -82,6 +81,9 @@ class MainWindow(QMainWindow):
         self.live.add_companion(self.practice.interview)
         # Calibration sits beside the mirror too (never over it): the user sees themselves.
         self.live.add_companion(self.practice.calibration_panel)
+        # The calibration banner is about the Practice camera: on that page only, so it never
+        # takes height from Review or Progress.
+        self.live.add_banner(self.practice.banner)
         self.interview_button = self.live.add_toggle("Mock interview", "Practise answering interview questions (Ctrl+I)")
         self.figures_label = QLabel()
         # Room for long figures up front, so the status line does not jitter as numbers grow.

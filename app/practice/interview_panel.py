@@ -29,6 +29,9 @@ QUESTION_POINT_SIZE = 24
 # In a short or narrow window a long question steps down towards this size until it fits its
 # card (a 1024x640 window leaves ~310x75 px for it), rather than being cut off.
 QUESTION_MIN_POINT_SIZE = 12
+# The tip under the question steps down with it (one point per three of the question's).
+TIP_POINT_SIZE = 12
+TIP_MIN_POINT_SIZE = 9
 # Left and right margin of each page: the column is 330-440 px wide beside the mirror.
 PAGE_MARGIN = 16
 ACCENT = "#2563eb"
@@ -153,7 +156,10 @@ class InterviewPanel(QWidget):
         self.tip_label = QLabel()
         self.tip_label.setWordWrap(True)
         self.tip_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.tip_label.setStyleSheet(f"color: {TEXT_MUTED}; font-size: 12pt;")
+        self.tip_label.setStyleSheet(f"color: {TEXT_MUTED};")   # size set by fit_question
+        tip_font = self.tip_label.font()
+        tip_font.setPointSize(TIP_POINT_SIZE)
+        self.tip_label.setFont(tip_font)
         self.phase_label = QLabel()
         self.phase_label.setWordWrap(True)   # a narrow column beside the mirror: wrap, never clip
         self.phase_label.setStyleSheet("font-size: 13pt; font-weight: 600;")
@@ -216,28 +222,34 @@ class InterviewPanel(QWidget):
         return super().eventFilter(obj, event)
 
     def fit_question(self) -> None:
-        """The largest question font (QUESTION_POINT_SIZE down to QUESTION_MIN_POINT_SIZE) at which
-        the question's wrapped text fits the room its card leaves it."""
-        label, card = self.question_label, self._question_card
+        """The largest question font (QUESTION_POINT_SIZE down to QUESTION_MIN_POINT_SIZE), with
+        the tip a little smaller (TIP_POINT_SIZE down to TIP_MIN_POINT_SIZE), at which both
+        wrapped texts fit the room their card leaves them."""
+        label, tip, card = self.question_label, self.tip_label, self._question_card
         width = label.width()
         if width <= 0 or not label.text():
             return
         lay = card.layout()
         m = lay.contentsMargins()
-        others = self.position_label.sizeHint().height() + lay.spacing() * 2
-        if self.tip_label.isVisibleTo(card):
-            others += self.tip_label.heightForWidth(width) + lay.spacing()
-        room = card.height() - m.top() - m.bottom() - others
-        font = QFont(label.font())
-        probe = QLabel(label.text())   # measures exactly as the label lays out its text
-        probe.setWordWrap(True)
+        with_tip = tip.isVisibleTo(card) and bool(tip.text())
+        room = (card.height() - m.top() - m.bottom() - self.position_label.sizeHint().height()
+                - lay.spacing() * (3 if with_tip else 2))
+        q_font, t_font = QFont(label.font()), QFont(tip.font())
+        q_probe, t_probe = QLabel(label.text()), QLabel(tip.text())   # measure as the labels lay out
+        q_probe.setWordWrap(True)
+        t_probe.setWordWrap(True)
         for size in range(QUESTION_POINT_SIZE, QUESTION_MIN_POINT_SIZE - 1, -1):
-            font.setPointSize(size)
-            probe.setFont(font)
-            if probe.heightForWidth(width) <= room:
+            q_font.setPointSize(size)
+            t_font.setPointSize(max(TIP_MIN_POINT_SIZE, TIP_POINT_SIZE - (QUESTION_POINT_SIZE - size) // 3))
+            q_probe.setFont(q_font)
+            t_probe.setFont(t_font)
+            need = q_probe.heightForWidth(width) + (t_probe.heightForWidth(width) if with_tip else 0)
+            if need <= room:
                 break
-        if font.pointSize() != label.font().pointSize():
-            label.setFont(font)
+        if q_font.pointSize() != label.font().pointSize():
+            label.setFont(q_font)
+        if t_font.pointSize() != tip.font().pointSize():
+            tip.setFont(t_font)
 
     def _build_done(self) -> QWidget:
         page = QWidget()

@@ -41,7 +41,7 @@ TICK_MS = 250
 STATUS_EVERY_TICKS = 2
 SIDE_WIDTH = 300
 # The rolling timeline's height (legend row and plot): short, so the mirror keeps the height.
-TIMELINE_HEIGHT = 120
+TIMELINE_HEIGHT = 104
 TOGGLE_STYLE = ("QPushButton { border: 1px solid #d1d5db; border-radius: 14px; padding: 4px 12px;"
                 " background: #ffffff; color: #374151; }"
                 " QPushButton:checked { background: #dbeafe; border-color: #93c5fd; color: #1e3a8a; }")
@@ -158,6 +158,7 @@ class LivePage(QWidget):
         error_row.addWidget(dismiss)
         self.error_box.hide()
         outer.addWidget(self.error_box)
+        self._outer = outer
         outer.addWidget(self.stack)
 
         self.empty.open_video_requested.connect(self.open_video_requested)
@@ -191,6 +192,10 @@ class LivePage(QWidget):
         b = self._toggle(text, tip)
         self._head.insertWidget(1, b)
         return b
+
+    def add_banner(self, widget: QWidget) -> None:
+        """A banner across the top of the page, above the mirror (the calibration hint)."""
+        self._outer.insertWidget(0, widget)
 
     def add_companion(self, widget: QWidget) -> None:
         """A panel beside the mirror, left of it (the mock interview's question); its owner shows it."""

@@ -33,10 +33,17 @@ class ModelCheck(QObject):
         try:
             resolve_models(download=True)
         except ModelError as exc:
-            self.missing.emit(str(exc))   # queued to the GUI thread
+            self._emit(self.missing, str(exc))   # queued to the GUI thread
             return
         except Exception as exc:  # noqa: BLE001 (a broken cache folder, a full disk: said, not raised)
             logger.exception("model download failed")
-            self.missing.emit(f"Poise could not get its model files: {exc}")
+            self._emit(self.missing, f"Poise could not get its model files: {exc}")
             return
-        self.ready.emit()
+        self._emit(self.ready)
+
+    @staticmethod
+    def _emit(signal, *args) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:   # the window closed while the download ran: nobody to tell
+            logger.info("model check finished after the window closed")

@@ -46,16 +46,18 @@ class RollingTimeline(QWidget):
         self.plot.hideButtons()
         item = self.plot.getPlotItem()
         item.setXRange(-WINDOW_S, 0, padding=0.01)
-        item.setYRange(0, 1, padding=0.06)
+        # Room above 100% and below 0% so their tick labels fit inside a short plot (pyqtgraph drops
+        # labels that would stick out of the axis).
+        item.setYRange(-0.16, 1.16, padding=0)
         item.showGrid(x=False, y=True, alpha=0.35)
         for side in ("left", "bottom"):
             ax = item.getAxis(side)
             ax.setPen(pg.mkPen(AXIS_PEN))
             ax.setTextPen(pg.mkPen(TEXT_MUTED))
-        item.getAxis("left").setTicks([[(0, "0%"), (1, "100%"), (0.5, "50%")]])   # 50% goes first when short
+        item.getAxis("left").setTicks([[(0, "0%"), (0.5, "50%"), (1, "100%")]])
         item.getAxis("left").setWidth(44)
-        # Three short labels on a short axis: let them fill it (pyqtgraph hides them otherwise).
-        item.getAxis("left").setStyle(textFillLimits=[(0, 0.95)], hideOverlappingLabels=False)
+        # Three short labels on a short axis: always drawn (pyqtgraph hides labels past a fill limit).
+        item.getAxis("left").setStyle(textFillLimits=[(0, 2.0)], hideOverlappingLabels=False)
         self.legend = ChartLegend([(SCORE_LABELS[n], SCORE_COLOURS[n]) for n in SCORE_NAMES], text_colour=TEXT_MUTED)
         self.curves = {}
         for name in SCORE_NAMES:

@@ -91,6 +91,9 @@ class NotesEditor(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
+        # The form scrolls: the pane itself may be as short as a field label and a line or two
+        # (a mock interview answer's notes under its question table in a 1024x640 window).
+        scroll.setMinimumHeight(2 * self.fontMetrics().lineSpacing())
         self._status = QLabel("")
         self._status.setStyleSheet(f"color: {TEXT_MUTED};")
         lay = QVBoxLayout(self)

@@ -98,7 +98,7 @@ class SessionView(QWidget):
         page = QWidget()
         lay = QVBoxLayout(page)
         lay.setContentsMargins(12, 6, 12, 6)   # compact: the page fits a 1024x640 window
-        lay.setSpacing(6)
+        lay.setSpacing(4)
         head = QHBoxLayout()
         head.setContentsMargins(0, 0, 0, 0)
         head.addWidget(self.title, 1)

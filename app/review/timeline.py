@@ -20,8 +20,9 @@ from poise.vision.reports.format import SPEAKING_COLOUR, fmt_clock
 logger = logging.getLogger(__name__)
 
 # Smallest height of one score lane in pixels: a 0-100% axis with three ticks at 96 dpi fits in
-# 50 px, so the review fits a 1024x640 window (lanes grow with the window).
-LANE_HEIGHT_PX = 50
+# 48 px (the labels may touch the lane edges), so the review fits a 1024x640 window
+# (lanes grow with the window).
+LANE_HEIGHT_PX = 48
 # The time axis under the last lane (tick labels and margin), and what the widget needs
 # besides its lanes (legend row, margins and that axis).
 TIME_AXIS_PX = 26
@@ -31,8 +32,9 @@ LABEL_WIDTH_PX = 92
 # Width of a score curve in pixels; 2 px reads well on normal and high-DPI screens.
 CURVE_WIDTH_PX = 2
 # The visible y range leaves a margin so a score of exactly 0 or 1 is not clipped and the
-# 0% and 100% tick labels fit inside a short lane (pyqtgraph drops labels that overflow).
-Y_RANGE = (-0.14, 1.14)
+# 0% and 100% tick labels fit inside a 48 px lane (pyqtgraph drops labels that overflow a
+# plot with a grid; 0.24 of the range is half a label at 96 dpi).
+Y_RANGE = (-0.24, 1.24)
 # A word under a lane's name where "higher" is not "better".
 LANE_HINTS = {"fidgeting": "lower is calmer"}
 # Auto-downsampling keeps this many samples per pixel (pyqtgraph's default is 5). Peak mode
@@ -159,11 +161,11 @@ class Timeline(QWidget):
             plot.hideButtons()
             plot.setMouseEnabled(x=True, y=False)
             plot.setYRange(*Y_RANGE, padding=0)
-            # 50% last: a lane too short for three labels drops it and keeps 0% and 100%.
-            plot.getAxis("left").setTicks([[(0.0, "0%"), (1.0, "100%"), (0.5, "50%")]])
+            plot.getAxis("left").setTicks([[(0.0, "0%"), (0.5, "50%"), (1.0, "100%")]])
             plot.getAxis("left").setWidth(44)
-            # Three short labels in a short lane: allow them to fill most of the axis.
-            plot.getAxis("left").setStyle(textFillLimits=[(0, 0.95)], hideOverlappingLabels=False)
+            # Three short labels in a short lane: always drawn (their centres are a third of the
+            # lane apart, so they do not overlap each other even when they fill the axis).
+            plot.getAxis("left").setStyle(textFillLimits=[(0, 2.0)], hideOverlappingLabels=False)
             plot.showGrid(x=True, y=True, alpha=0.35)
             for side in ("left", "bottom"):
                 ax = plot.getAxis(side)
