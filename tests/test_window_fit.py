@@ -68,6 +68,11 @@ def test_every_page_fits_the_window(qtbot, themed, store, models, analysed_clip,
     found["live, 'not calibrated' hint"] = _problems(w)
     assert w.live.session.record_box.isVisible() and w.live.session.button.isVisible()
 
+    calibration = w.practice.open_calibration()   # beside the mirror, never over it
+    _settle(qtbot)
+    found["calibration panel"] = _problems(w)
+    assert calibration.isVisible() and w.live.video.isVisible()
+    calibration.close()
     w.show_interview(True)
     _settle(qtbot)
     found["mock interview"] = _problems(w)
