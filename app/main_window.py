@@ -266,6 +266,7 @@ class MainWindow(QMainWindow):
         if self._analyse is None:
             self._analyse = AnalyzeVideoDialog(self.store, self._models, self)
             self._analyse.session_saved.connect(self._on_analysis_saved)
+            self._analyse.session_kept.connect(self._on_session_saved)   # cancelled part-way
         self._analyse.show()
         self._analyse.raise_()
         if isinstance(path, (str, Path)) and path:

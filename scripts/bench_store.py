@@ -52,7 +52,7 @@ def storage_cost(name: str, models, tmp: Path) -> dict:
             caller[0] += time.perf_counter() - c0
 
         t0 = time.perf_counter()
-        result = analyze(src, settings=settings, landmarker=lm, on_result=on_result)
+        result = analyze(src, settings=settings, landmarker=lm, on_result=on_result, keep_frames=True)
         analysed = time.perf_counter() - t0
         f0 = time.perf_counter()
         recorder.finish(result)

@@ -31,20 +31,19 @@ the usual estimate of the cost without outside load. Stages (docs/benchmark.md h
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
 import resource
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -57,11 +56,14 @@ import mediapipe as mp  # noqa: E402
 import numpy as np  # noqa: E402
 from mediapipe.tasks.python import BaseOptions, vision as mpv  # noqa: E402
 
-import poise.vision.analysis as va  # noqa: E402
-from poise.vision.analysis import AnalysisSettings, analyze, open_video  # noqa: E402
-from poise.vision.landmarker import (HAND_SEARCH_EVERY, MAX_FACES, MAX_HANDS, WORKING_LONG_SIDE, Landmarker,  # noqa: E402
-                                     native_stderr_silenced, working_rgb)
+from poise.vision.analysis import (DECODE_NICENESS, STAGE_EVENTS, STAGE_SCORE, STAGE_WAIT_FRAME,  # noqa: E402
+                                  AnalysisSettings, analyze, open_video)
+from poise.vision.landmarker import (HAND_SEARCH_EVERY, LOOKAHEAD, MAX_FACES, MAX_HANDS, STAGE_COLLECT,  # noqa: E402
+                                    STAGE_FACE, STAGE_HAND, STAGE_POSE, STAGE_PREPARE, STAGE_TO_LANDMARKS,
+                                    WORKING_LONG_SIDE, Landmarker, native_stderr_silenced, working_rgb)
 from poise.vision.models import ModelError, resolve_models  # noqa: E402
+from poise.vision.sessions.ingest import ingest  # noqa: E402
+from poise.vision.sessions.store import SessionStore  # noqa: E402
 from poise.vision.types import Frame  # noqa: E402
 
 # The shared clips live beside the project (same rule as tests/conftest.py).
@@ -81,7 +83,14 @@ TARGET_GROWTH_MB = 50.0
 # analysed (models loaded, MediaPipe's buffers and the worker threads at their steady size).
 MEMORY_SOURCE_S = 600.0
 MEMORY_WARMUP_S = 30.0
+# Live memory run: the baseline is taken once the session has run this long (the window's
+# rolling views, the score history and the writer's buffers at their steady size).
+LIVE_MEMORY_WARMUP_S = 60.0
+# Issue 9: memory stays flat however long the session; growth after warm-up over a
+# 60-minute file and a 60-minute live session (--memory-minutes / --live-memory-minutes).
+TARGET_LONG_GROWTH_MB = 20.0
 RSS_SAMPLE_S = 1.0
+RSS_LOG_EVERY = 60  # samples between progress lines on stderr
 WORKING_SIZES = (640, 960, None)  # None = full size, no resize
 FULL_SIZE = 100_000               # a working long side no frame reaches
 # --quick: a smoke test of every stage, not figures to report.
@@ -294,23 +303,35 @@ def bare_run(models, rgb_frames: list[np.ndarray], fps: float, ahead: int = 0) -
     return (Timing(len(rgb_frames), sw.wall_s, sw.cpu_s),)
 
 
-def full_run(models, path: Path, settings: AnalysisSettings, limit: int | None = None, tweak=None):
-    """analyze() on a file: (timing without model load, model load s, result, source).
+@dataclass(frozen=True)
+class Variant:
+    """The pipeline as shipped, or with one speed choice undone, through its public options."""
 
-    ``tweak(landmarker, source)`` may instrument or alter the run (profile, what-ifs).
-    """
+    lookahead: int = LOOKAHEAD                 # Landmarker(lookahead=): 0 = detect, wait, score
+    decode_threads: int | None = None          # open_video(decode_threads=): 0 = FFmpeg's own threads
+    decode_niceness: int = DECODE_NICENESS     # analyze(decode_niceness=): 0 = not niced
+
+
+AS_SHIPPED = Variant()
+
+
+def full_run(models, path: Path, settings: AnalysisSettings, limit: int | None = None,
+             variant: Variant = AS_SHIPPED, clock: "StageClock | None" = None):
+    """analyze() on a file: (timing without model load, model load s, result, source).
+    ``clock`` times every stage of the run (profile)."""
     with Stopwatch() as load:
-        lm = Landmarker(models, working_long_side=settings.working_long_side)
+        lm = Landmarker(models, working_long_side=settings.working_long_side, lookahead=variant.lookahead,
+                        stage_clock=clock)
     try:
-        src = ProxySource(open_video(path, settings), limit)
-        if tweak is not None:
-            tweak(lm, src)
+        src = ProxySource(open_video(path, settings, decode_threads=variant.decode_threads), limit)
+        src.clock = clock
         with Stopwatch() as sw:
-            result = analyze(src, settings=settings, landmarker=lm)
+            result = analyze(src, settings=settings, landmarker=lm, keep_frames=True, stage_clock=clock,
+                             decode_niceness=variant.decode_niceness)
         src.close()
     finally:
         lm.close()
-    return Timing(len(result.frames), sw.wall_s, sw.cpu_s), load.wall_s, result, src
+    return Timing(result.frames_analysed, sw.wall_s, sw.cpu_s), load.wall_s, result, src
 
 
 # -- 1. memory --------------------------------------------------------------------------
@@ -354,52 +375,161 @@ class LoopingClipSource:
         pass
 
 
+class RssSampler:
+    """RSS of this process every RSS_SAMPLE_S from a thread, with a caller-defined progress
+    figure (source seconds for a file, session seconds live) so warm-up can be cut off."""
+
+    def __init__(self) -> None:
+        self.samples: list[tuple[float, float, float]] = []  # (wall s, progress s, RSS MB)
+        self.progress = 0.0
+        self._stop = threading.Event()
+        self._t0 = time.perf_counter()
+        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
+
+    def __enter__(self) -> "RssSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+
+    def sample(self) -> None:
+        self.samples.append((time.perf_counter() - self._t0, self.progress, rss_mb()[0]))
+
+    def _run(self) -> None:
+        n = 0
+        while True:
+            self.sample()
+            n += 1
+            if n % RSS_LOG_EVERY == 0:  # a long run shows where it is (and what it found so far)
+                wall, progress, rss = self.samples[-1]
+                print(f"  {wall / 60:.1f} min: progress {progress:.0f} s, RSS {rss:.1f} MB", file=sys.stderr, flush=True)
+            if self._stop.wait(RSS_SAMPLE_S):
+                return
+
+    def growth(self, warmup_s: float) -> dict:
+        """Growth after warm-up (progress >= warmup_s): max and at the end, and the trend."""
+        samples = self.samples
+        warm = [s for s in samples if s[1] >= warmup_s] or samples[-1:]
+        baseline = warm[0][2]
+        # Slope of RSS over progress after warm-up: a leak shows as a steady climb.
+        t, r = np.array([s[1] for s in warm]), np.array([s[2] for s in warm])
+        slope = float(np.polyfit(t, r, 1)[0]) * 60.0 if len(warm) > 2 and np.ptp(t) > 0 else 0.0
+        return {"rss_after_warmup_mb": baseline, "max_growth_mb": max(s[2] for s in warm) - baseline,
+                "end_growth_mb": samples[-1][2] - baseline, "trend_mb_per_min": slope, "peak_rss_mb": rss_mb()[1],
+                "samples_wall_progress_rss": [(round(w, 1), round(t, 1), round(r, 1)) for w, t, r in samples]}
+
+
 def stage_memory(models, duration_s: float) -> dict:
+    """A long file through the ingest service, as `poise analyze` runs it: every frame saved
+    to a session in a temporary store."""
     settings = AnalysisSettings()
     path = CLIPS_DIR / MEMORY_CLIP
     rss_start, _ = rss_mb()
     source = LoopingClipSource(path, duration_s, settings)
-    progress = {"t": 0.0}
-    samples: list[tuple[float, float, float]] = []  # (wall s, source s, RSS MB)
-    stop = threading.Event()
-    t0 = time.perf_counter()
-
-    def sample() -> None:
-        while True:
-            samples.append((time.perf_counter() - t0, progress["t"], rss_mb()[0]))
-            if stop.wait(RSS_SAMPLE_S):
-                return
+    sampler = RssSampler()
 
     def on_progress(p) -> None:
-        progress["t"] = p.t
+        sampler.progress = p.t
 
-    sampler = threading.Thread(target=sample, name="rss-sampler", daemon=True)
-    sampler.start()
     # Our own landmarker, so the last sample is taken before the models are unloaded.
     lm = Landmarker(models, working_long_side=settings.working_long_side)
-    try:
-        with Stopwatch() as sw:
-            result = analyze(source, settings=settings, on_progress=on_progress, landmarker=lm)
-        stop.set()
-        sampler.join()
-        samples.append((time.perf_counter() - t0, progress["t"], rss_mb()[0]))
-    finally:
-        stop.set()
-        lm.close()
-    warm = [s for s in samples if s[1] >= MEMORY_WARMUP_S] or samples[-1:]
-    baseline = warm[0][2]
-    # Slope of RSS over source time after warm-up: a leak shows as a steady climb.
-    t, r = np.array([s[1] for s in warm]), np.array([s[2] for s in warm])
-    slope = float(np.polyfit(t, r, 1)[0]) * 60.0 if len(warm) > 2 and np.ptp(t) > 0 else 0.0
-    frames = len(result.frames)
-    return {
-        "clip": path.name, "source_s": frames * source.stride / source.fps, "analysed_hz": result.analysed_fps,
-        "frames": frames, "loops": source.loops, "wall_s": sw.wall_s,
-        "rss_start_mb": rss_start, "rss_after_warmup_mb": baseline,
-        "max_growth_mb": max(s[2] for s in warm) - baseline, "end_growth_mb": samples[-1][2] - baseline,
-        "trend_mb_per_min": slope, "peak_rss_mb": rss_mb()[1],
-        "samples_wall_source_rss": [(round(w, 1), round(t, 1), round(r, 1)) for w, t, r in samples],
-    }
+    with tempfile.TemporaryDirectory(prefix="poise-bench-memory-") as home:
+        store = SessionStore(home)
+        try:
+            with sampler, Stopwatch() as sw:
+                outcome = ingest(source, store, kind="file", settings=settings, on_progress=on_progress,
+                                 landmarker=lm)
+            stored = store.frame_count(outcome.session_id)
+        finally:
+            store.close()
+            lm.close()
+    frames = outcome.result.frames_analysed
+    return {"clip": path.name, "source_s": frames * source.stride / source.fps,
+            "analysed_hz": outcome.result.analysed_fps, "frames": frames, "frames_stored": stored,
+            "status": outcome.status, "loops": source.loops, "wall_s": sw.wall_s,
+            "scores_per_s": frames / sw.wall_s, "rss_start_mb": rss_start, "warmup_s": MEMORY_WARMUP_S,
+            **sampler.growth(MEMORY_WARMUP_S)}
+
+
+def stage_live_memory(duration_s: float) -> dict:
+    """A live practice session in the real window (offscreen), a clip looped as the camera,
+    saved to a temporary store as the window saves it; RSS over the session's wall time."""
+    # Qt only for this stage: the other stages run without a display or a QApplication.
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from poise.app.main_window import MainWindow
+    from poise.app.settings import Settings
+    from poise.app.theme import apply_theme
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QApplication.instance() or QApplication([])
+    apply_theme(app)
+    tmp = tempfile.TemporaryDirectory(prefix="poise-bench-live-memory-")
+    store = SessionStore(tmp.name)
+    settings = Settings(QSettings(os.path.join(tmp.name, "poise.ini"), QSettings.Format.IniFormat))
+    settings.record_video = False
+    w = MainWindow(store, settings=settings, cameras=[])
+    w.resize(1360, 860)
+    w.show()
+    rss_start, _ = rss_mb()
+    w.live.open_video_as_camera(CLIPS_DIR / MEMORY_CLIP)
+    p = w.live.pipeline()
+    sampler = RssSampler()
+    state: dict = {"scores": 0}
+
+    def on_update(_update) -> None:
+        state["scores"] += 1
+
+    def begin() -> None:
+        state["session"] = w.live.start_session()
+        state["t0"] = time.monotonic()
+        state["drops0"] = p.drop_counts()
+        state["load0"] = machine_load()
+        sampler.__enter__()
+        tick.start(int(RSS_SAMPLE_S * 1000))
+        QTimer.singleShot(int(duration_s * 1000), end)
+
+    def progress() -> None:
+        sampler.progress = time.monotonic() - state["t0"]
+
+    def end() -> None:
+        tick.stop()
+        progress()
+        sampler.__exit__(None, None, None)
+        state["t1"] = time.monotonic()
+        state["drops1"] = p.drop_counts()
+        state["scores_in_session"] = state["scores"]
+        state["load1"] = machine_load()
+        w.live.stop_session()
+
+    def saved(sid: int) -> None:
+        state["saved"] = sid
+        QTimer.singleShot(300, w.close)
+        QTimer.singleShot(800, app.quit)
+
+    tick = QTimer()
+    tick.timeout.connect(progress)
+    p.update_ready.connect(on_update)
+    p.models_loaded.connect(begin)
+    w.live.session_saved.connect(saved)
+    app.exec()
+    sid = state.get("saved")
+    info = store.get_session(sid) if sid is not None else None
+    stored = store.frame_count(sid) if sid is not None else 0
+    store.close()
+    tmp.cleanup()
+    span = state["t1"] - state["t0"]
+    offered = state["drops1"][0] - state["drops0"][0]
+    dropped = state["drops1"][1] - state["drops0"][1]
+    return {"clip": MEMORY_CLIP, "session_s": span, "scores_per_s": state["scores_in_session"] / span,
+            "dropped_share": dropped / offered if offered else 0.0, "offered": offered, "dropped": dropped,
+            "frames_stored": stored, "status": None if info is None else info.status,
+            "rss_start_mb": rss_start, "warmup_s": LIVE_MEMORY_WARMUP_S, "load_start": state["load0"],
+            "load_end": state["load1"], **sampler.growth(LIVE_MEMORY_WARMUP_S)}
 
 
 # -- 2. bare vs full --------------------------------------------------------------------
@@ -523,16 +653,16 @@ def stage_size(models, quick: bool, repeat: int) -> dict:
 
 # -- 5. where the time goes, and what would help ----------------------------------------
 DECODE_READ = "decode thread: read (+ grab)"
-FACE = "face thread: face.detect_for_video"
-POSE = "pose thread: pose.detect_for_video"
-HAND = "hand thread: hand.detect_for_video"
-WAIT_FRAME = "main: wait for decoded frame"
-PREPARE = "main: prepare (resize, BGR->RGB, mp.Image)"
-COLLECT = "main: Landmarker._collect"
+FACE = STAGE_FACE
+POSE = STAGE_POSE
+HAND = STAGE_HAND
+WAIT_FRAME = STAGE_WAIT_FRAME
+PREPARE = STAGE_PREPARE
+COLLECT = STAGE_COLLECT
 WAIT_MODELS = "main: wait for the models"
-TO_LANDMARKS = "main: _to_landmarks"
-SCORE = "main: Scorer.score"
-EVENTS = "main: EventTracker.update"
+TO_LANDMARKS = STAGE_TO_LANDMARKS
+SCORE = STAGE_SCORE
+EVENTS = STAGE_EVENTS
 REST = "main: rest of the loop"
 TOTAL = "main: total"
 PROFILE_ROWS = (WAIT_FRAME, PREPARE, WAIT_MODELS, TO_LANDMARKS, SCORE, EVENTS, REST, TOTAL, POSE, FACE, HAND, DECODE_READ)
@@ -573,36 +703,11 @@ class StageClock:
             yield item
 
 
-class TimedTask:
-    """A MediaPipe landmarker whose detect_for_video is timed."""
-
-    def __init__(self, task, clock: StageClock, name: str) -> None:
-        self._task = task
-        self.detect_for_video = clock.timed(name, task.detect_for_video)
-
-    def close(self) -> None:
-        self._task.close()
-
-
 def profile_run(models, path: Path, limit: int | None) -> dict:
-    """The full pipeline, every frame, with a timer around each stage. vision/ is not
-    changed: the landmarker's parts are wrapped on the instance, the rest patched meanwhile."""
+    """The full pipeline, every frame, with a timer around each stage (the stage_clock hooks
+    of vision.landmarker.Landmarker and vision.analysis.analyze; nothing is patched)."""
     clock = StageClock()
-
-    def instrument(lm: Landmarker, src: ProxySource) -> None:
-        lm._face = TimedTask(lm._face, clock, FACE)
-        lm._pose = TimedTask(lm._pose, clock, POSE)
-        lm._hand = TimedTask(lm._hand, clock, HAND)
-        lm.prepare = clock.timed(PREPARE, lm.prepare)
-        lm._to_landmarks = clock.timed(TO_LANDMARKS, lm._to_landmarks)
-        lm._collect = clock.timed(COLLECT, lm._collect)
-        src.clock = clock
-
-    prefetched = va._prefetched
-    with (mock.patch.object(va, "_prefetched", lambda src, cancel: clock.timed_iter(WAIT_FRAME, prefetched(src, cancel))),
-          mock.patch.object(va.Scorer, "score", clock.timed(SCORE, va.Scorer.score)),
-          mock.patch.object(va.EventTracker, "update", clock.timed(EVENTS, va.EventTracker.update))):
-        timing, _, _, _ = full_run(models, path, AnalysisSettings(analysis_fps=0), limit, instrument)
+    timing, _, _, _ = full_run(models, path, AnalysisSettings(analysis_fps=0), limit, clock=clock)
     wall, cpu = clock.wall, clock.cpu
     for d, total in ((wall, timing.wall_s), (cpu, None)):
         d[WAIT_MODELS] = d.pop(COLLECT) - d[TO_LANDMARKS]
@@ -615,41 +720,20 @@ def profile_run(models, path: Path, limit: int | None) -> dict:
             "cpu_ms": {k: 1000.0 * cpu[k] / n for k in PROFILE_ROWS if k in cpu}}
 
 
-def frame_by_frame(lm: Landmarker, src: ProxySource):
-    """What-if: no look-ahead; each frame is detected and waited for before scoring."""
-    lm.detect_stream = lambda frames: ((f, lm.detect(f)) for f in frames)
-
-
-def ffmpeg_decode_threads(lm: Landmarker, src: ProxySource) -> None:
-    """Undo one choice: FFmpeg decodes on its default threads (one per core, created when the
-    file is opened, so not niced) instead of on the decode thread alone."""
-    inner = src.inner
-    cap = cv2.VideoCapture(str(inner.path))
-    ok, first = cap.read()
-    assert ok and cap.get(cv2.CAP_PROP_N_THREADS) != 1 or os.cpu_count() == 1
-    inner.close()
-    inner._cap, inner._first = cap, first
-
-
-NOT_NICED = {(va, "DECODE_NICENESS"): 0}
-# name: (tweak of the landmarker and source, module constants patched for the run)
+# name: the pipeline with one choice undone
 WHAT_IFS = {
-    "as shipped": (None, {}),
-    "no look-ahead (detect, wait, score)": (frame_by_frame, {}),
-    "decode: FFmpeg's threads, not niced": (ffmpeg_decode_threads, NOT_NICED),
-    "decode: one thread, not niced": (None, NOT_NICED),
-    "decode: FFmpeg's threads, niced": (ffmpeg_decode_threads, {}),
+    "as shipped": AS_SHIPPED,
+    "no look-ahead (detect, wait, score)": Variant(lookahead=0),
+    "decode: FFmpeg's threads, not niced": Variant(decode_threads=0, decode_niceness=0),
+    "decode: one thread, not niced": Variant(decode_niceness=0),
+    "decode: FFmpeg's threads, niced": Variant(decode_threads=0),
 }
 DECODE_AB = ("as shipped", "decode: FFmpeg's threads, not niced", "decode: one thread, not niced",
              "decode: FFmpeg's threads, niced")
 
 
 def what_if_run(models, path: Path, settings: AnalysisSettings, limit: int | None, name: str):
-    tweak, constants = WHAT_IFS[name]
-    with contextlib.ExitStack() as stack:
-        for (module, attr), value in constants.items():
-            stack.enter_context(mock.patch.object(module, attr, value))
-        return full_run(models, path, settings, limit, tweak)
+    return full_run(models, path, settings, limit, WHAT_IFS[name])
 
 
 def decode_ab(models, repeats: int) -> None:
@@ -748,13 +832,7 @@ def print_report(fig: dict) -> None:
           f"{env['cpus']} CPUs; {env['load_start']} at start, {env['load_end']} at end; "
           f"fastest of {env['repeat']} repetitions{'   [--quick: smoke test only]' if env['quick'] else ''}")
 
-    m = fig["memory"]
-    print(f"\n1. Memory: {m['source_s']:.0f} s of source ({m['clip']} looped {m['loops']}x, {m['frames']} frames "
-          f"at {m['analysed_hz']:g} Hz) analysed in {m['wall_s']:.0f} s  [then: {m['load_after']}]")
-    print(f"RSS before analysis {m['rss_start_mb']:.0f} MB; after {MEMORY_WARMUP_S:g} s of source {m['rss_after_warmup_mb']:.0f} MB; "
-          f"max growth after that {m['max_growth_mb']:+.1f} MB, at the end {m['end_growth_mb']:+.1f} MB, "
-          f"trend {m['trend_mb_per_min']:+.2f} MB per minute of source; process peak {m['peak_rss_mb']:.0f} MB")
-    print(f"target: growth <= {TARGET_GROWTH_MB:g} MB after warm-up: {'met' if m['max_growth_mb'] <= TARGET_GROWTH_MB else 'MISSED'}")
+    print_memory(fig["memory"], TARGET_GROWTH_MB)
 
     bf = fig["bare_vs_full"]
     print(f"\n2. Bare MediaPipe (pre-decoded RGB frames at working size {WORKING_LONG_SIDE}) vs full pipeline "
@@ -831,12 +909,61 @@ def print_report(fig: dict) -> None:
            ("scores vs as shipped: |d eye| / |d posture|", 43)], rows)
 
 
+def long_memory(models, args) -> int:
+    """--memory-minutes / --live-memory-minutes: memory over a long file and a long live session."""
+    fig: dict = {"environment": {"when": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(),
+                                 "load_start": machine_load()}}
+    if args.memory_minutes:
+        print(f"memory: {args.memory_minutes:g} minutes of source through the ingest service ...", file=sys.stderr)
+        fig["memory"] = stage_memory(models, 60.0 * args.memory_minutes)
+        fig["memory"]["load_after"] = machine_load()
+    if args.live_memory_minutes:
+        print(f"live memory: a {args.live_memory_minutes:g}-minute live session in the window ...", file=sys.stderr)
+        fig["live_memory"] = stage_live_memory(60.0 * args.live_memory_minutes)
+        fig["live_memory"]["load_after"] = machine_load()
+    fig["environment"]["load_end"] = machine_load()
+    print(f"\nPoise memory benchmark {fig['environment']['when']}, {fig['environment']['cpus']} CPUs; "
+          f"{fig['environment']['load_start']} at start, {fig['environment']['load_end']} at end")
+    if "memory" in fig:
+        print_memory(fig["memory"], TARGET_LONG_GROWTH_MB)
+    if "live_memory" in fig:
+        m = fig["live_memory"]
+        print(f"\nLive session: {m['session_s'] / 60:.1f} minutes in the window, {m['clip']} looped as the camera, "
+              f"{m['scores_per_s']:.1f} scores/s, {100 * m['dropped_share']:.1f} % of frames dropped "
+              f"({m['dropped']} of {m['offered']}), {m['frames_stored']} frames saved, session {m['status']}  "
+              f"[{m['load_start']} -> {m['load_end']}]")
+        print(f"RSS before the window {m['rss_start_mb']:.0f} MB; after {m['warmup_s']:g} s of session "
+              f"{m['rss_after_warmup_mb']:.0f} MB; max growth after that {m['max_growth_mb']:+.1f} MB, at the end "
+              f"{m['end_growth_mb']:+.1f} MB, trend {m['trend_mb_per_min']:+.3f} MB per minute; process peak "
+              f"{m['peak_rss_mb']:.0f} MB")
+        print(f"target: growth <= {TARGET_LONG_GROWTH_MB:g} MB after warm-up: "
+              f"{'met' if m['max_growth_mb'] <= TARGET_LONG_GROWTH_MB else 'MISSED'}")
+    if args.json:
+        args.json.write_text(json.dumps(fig, indent=1, default=str))
+        print(f"\nfigures saved to {args.json}")
+    return 0
+
+
+def print_memory(m: dict, target_mb: float) -> None:
+    print(f"\n1. Memory: {m['source_s']:.0f} s of source ({m['clip']} looped {m['loops']}x, {m['frames']} frames "
+          f"at {m['analysed_hz']:g} Hz, {m['frames_stored']} saved, session {m['status']}) analysed in "
+          f"{m['wall_s']:.0f} s, {m['scores_per_s']:.1f} scores/s  [then: {m['load_after']}]")
+    print(f"RSS before analysis {m['rss_start_mb']:.0f} MB; after {m['warmup_s']:g} s of source {m['rss_after_warmup_mb']:.0f} MB; "
+          f"max growth after that {m['max_growth_mb']:+.1f} MB, at the end {m['end_growth_mb']:+.1f} MB, "
+          f"trend {m['trend_mb_per_min']:+.3f} MB per minute of source; process peak {m['peak_rss_mb']:.0f} MB")
+    print(f"target: growth <= {target_mb:g} MB after warm-up: {'met' if m['max_growth_mb'] <= target_mb else 'MISSED'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short smoke test of every stage (figures not for reporting)")
     parser.add_argument("--repeat", type=int, default=2, help="repetitions of each timed measurement; the fastest is kept")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also save the figures as JSON")
     parser.add_argument("--decode-ab", type=int, metavar="N", help="only compare the decode choices, N repetitions each")
+    parser.add_argument("--memory-minutes", type=float, metavar="M",
+                        help="only the memory run, over M minutes of source through the ingest service (issue 9: 60)")
+    parser.add_argument("--live-memory-minutes", type=float, metavar="M",
+                        help="only a live session of M minutes in the real window, a clip as the camera (issue 9: 60)")
     args = parser.parse_args(argv)
     if not CLIPS_DIR.is_dir():
         print(f"The shared clips were not found in {CLIPS_DIR} (set POISE_SHARED_DIR).", file=sys.stderr)
@@ -852,6 +979,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.decode_ab:
         decode_ab(models, args.decode_ab)
         return 0
+    if args.memory_minutes or args.live_memory_minutes:
+        return long_memory(models, args)
     clips = clip_paths(args.quick)
     fig: dict = {"environment": {
         "when": time.strftime("%Y-%m-%d %H:%M"), "mediapipe": mp.__version__, "opencv": cv2.__version__,

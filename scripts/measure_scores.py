@@ -42,7 +42,7 @@ def agreement():
     all_hits = all_total = 0
     for name in sorted({s[0] for s in segs}):
         with open_video(CLIPS / name) as src:
-            r = analyze(src)
+            r = analyze(src, keep_frames=True)
         hits = total = none = 0
         for _, a, b, label in (s for s in segs if s[0] == name and s[3] != "transition"):
             for f in r.frames:

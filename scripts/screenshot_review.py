@@ -46,16 +46,17 @@ def main(argv: list[str] | None = None) -> int:
 
     from poise.app.review import ReviewPage
     from poise.vision.analysis import analyze, open_video
-    from poise.vision.sessions.store import SessionStore, save_result
+    from poise.vision.sessions.ingest import save_result
+    from poise.vision.sessions.store import SessionStore
 
     app = QApplication.instance() or QApplication(["poise"])
     with tempfile.TemporaryDirectory() as home:
         store = SessionStore(home)
         for name in OTHER_CLIPS:
             with open_video(SHARED / "clips" / name) as src:
-                save_result(store, analyze(src), kind="file")
+                save_result(store, analyze(src, keep_frames=True), kind="file")
         with open_video(SHARED / "clips" / args.clip) as src:
-            sid = save_result(store, analyze(src), kind="file")
+            sid = save_result(store, analyze(src, keep_frames=True), kind="file")
         page = ReviewPage(store)
         page.setWindowTitle("Poise — Review")
         page.resize(*WINDOW_SIZE)

@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     from poise.app.settings import Settings
     from poise.app.theme import apply_theme
     from poise.vision.analysis import AnalysisSettings, analyze, open_video
-    from poise.vision.sessions.store import SessionStore, save_result
+    from poise.vision.sessions.ingest import save_result
+    from poise.vision.sessions.store import SessionStore
 
     app = QApplication.instance() or QApplication(["poise"])
     app.setApplicationName("Poise")
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="poise-fit-") as home:
         store = SessionStore(home)
         with open_video(SHARED / "clips" / REVIEW_CLIP, AnalysisSettings()) as src:
-            sid = save_result(store, analyze(src), kind="file")
+            sid = save_result(store, analyze(src, keep_frames=True), kind="file")
         for w_px, h_px in SIZES:
             settings = Settings(QSettings(os.path.join(home, f"poise-{w_px}.ini"), QSettings.Format.IniFormat))
             w = MainWindow(store, settings=settings, cameras=[])

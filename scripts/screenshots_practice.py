@@ -155,7 +155,7 @@ def progress_page(app, home: Path) -> None:
             with open_video(path, settings) as probe:
                 length = (probe.duration_s or 10.0)
             source = LoopedClip(path, math.ceil(PROGRESS_MIN_S / length), settings)
-            result = analyze(source, settings=settings)
+            result = analyze(source, settings=settings, keep_frames=True)
             started = first + timedelta(days=7 * k + (k % 3), hours=k % 2)
             sid = store.create_session("file", result.source, settings=result.settings, models=result.models,
                                        started_at=started)
@@ -178,10 +178,11 @@ def progress_page(app, home: Path) -> None:
 def report(home: Path) -> None:
     from poise.vision.analysis import analyze, open_video
     from poise.vision.reports.export import export_session
-    from poise.vision.sessions.store import SessionStore, save_result
+    from poise.vision.sessions.ingest import save_result
+    from poise.vision.sessions.store import SessionStore
 
     with open_video(CLIP) as src:
-        result = analyze(src)
+        result = analyze(src, keep_frames=True)
     with SessionStore(home / "report") as store:
         sid = save_result(store, result, kind="mock_interview")
         a = store.add_segment(sid, 0, "Tell me about yourself.", "About you", 0.4, 5.6)

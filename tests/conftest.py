@@ -51,7 +51,7 @@ def analysed_clip(models):
         if key not in _ANALYSED:
             settings = AnalysisSettings() if analysis_fps is None else AnalysisSettings(analysis_fps=analysis_fps)
             with open_video(clip(name), settings) as src:
-                _ANALYSED[key] = analyze(src, models=models, settings=settings)
+                _ANALYSED[key] = analyze(src, models=models, settings=settings, keep_frames=True)
         return _ANALYSED[key]
 
     return get
@@ -79,7 +79,7 @@ def clip_landmarks(models):
             seen: dict = {}
             settings = AnalysisSettings()
             with open_video(clip(name), settings) as src:
-                result = analyze(src, models=models, settings=settings,
+                result = analyze(src, models=models, settings=settings, keep_frames=True,
                                  on_result=lambda u: seen.setdefault(u.landmarks.index, u.landmarks))
             _ANALYSED.setdefault((name, None), result)
             _LANDMARKS[name] = [seen[i] for i in sorted(seen)]

@@ -25,7 +25,7 @@ def test_callbacks_and_cancel(models):
             token.cancel()
 
     with open_video(clip("proctoringai__center_left_center.mp4")) as src:
-        r = analyze(src, models=models, on_result=on_result, on_progress=progress.append, cancel=token)
+        r = analyze(src, models=models, on_result=on_result, on_progress=progress.append, cancel=token, keep_frames=True)
     assert r.cancelled and len(r.frames) == 20
     assert [u.scores for u in updates if u.frame is not None] == r.frames
     assert all(u.landmarks.face is not None for u in updates[:20])
@@ -55,7 +55,8 @@ def test_live_mode_paced_file_through_the_one_slot_queue(models):
     latencies = []
     t = threading.Thread(target=capture)
     t.start()
-    r = analyze(live, models=models, on_result=lambda u: latencies.append(time.monotonic() - u.landmarks.captured_at))
+    r = analyze(live, models=models, keep_frames=True,
+                on_result=lambda u: latencies.append(time.monotonic() - u.landmarks.captured_at))
     t.join(5)
     assert not t.is_alive()
     assert live.offered == 72 and len(r.frames) + live.dropped >= live.offered - 1
@@ -81,9 +82,9 @@ def test_one_frame_ahead_gives_the_scores_of_frame_by_frame_detection(models):
     exactly those of detecting each frame and waiting, as live mode does."""
     name = "proctoringai__center_left_center.mp4"
     with open_video(clip(name), AnalysisSettings(analysis_fps=8)) as src:
-        ahead = analyze(src, models=models)
+        ahead = analyze(src, models=models, keep_frames=True)
     with open_video(clip(name), AnalysisSettings(analysis_fps=8)) as src:
-        one_by_one = analyze(_AsCamera(src), models=models)
+        one_by_one = analyze(_AsCamera(src), models=models, keep_frames=True)
     assert len(ahead.frames) == len(one_by_one.frames) > 40
     # A camera has no file to read the sound from: only `speaking` may differ.
     assert {f.speaking for f in one_by_one.frames} == {None} and {f.speaking for f in ahead.frames} != {None}

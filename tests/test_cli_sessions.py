@@ -17,7 +17,8 @@ import pytest
 from conftest import ROOT, clip
 from poise.vision.cli import main as cli
 from poise.vision.reports import export
-from poise.vision.sessions.store import SessionStore, save_result
+from poise.vision.sessions.ingest import save_result
+from poise.vision.sessions.store import SessionStore
 
 SHORT_CLIP = "pyfeat__single_face.mp4"          # 2.4 s: the cheapest real analysis
 SHORT_CLIP_2 = "grid_lipnet__lbax4n.mpg"         # 3 s, MPEG-PS container

@@ -34,7 +34,7 @@ def landmarker(models):
 
 def run(frames, landmarker_models, calibration=None):
     # A fresh Landmarker per run: VIDEO mode tracks across frames, so runs must not share one.
-    return analyze(FrameListSource(frames, FPS), models=landmarker_models, calibration=calibration)
+    return analyze(FrameListSource(frames, FPS), models=landmarker_models, calibration=calibration, keep_frames=True)
 
 
 def mean_of(result, field, skip_s=0.6):

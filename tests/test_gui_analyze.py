@@ -60,30 +60,41 @@ def test_analyse_video_reports_progress_and_saves_a_session(qtbot, dialog, store
     assert _no_message_boxes()
 
 
-def test_cancel_stops_the_worker_promptly_and_saves_nothing(qtbot, dialog, store):
+def test_cancel_stops_the_worker_promptly_and_keeps_what_was_analysed(qtbot, dialog, store):
+    """Cancel keeps the part analysed as an 'interrupted' session, like Ctrl-C in `poise analyze`
+    (vision.sessions.ingest): its frames, and a summary of exactly those frames."""
     with qtbot.waitSignal(dialog.runner.progress, timeout=30_000):
         assert dialog.start(clip(LONG))
     thread = dialog.runner.analysis_thread()
     assert thread is not None and thread.isRunning()
+    kept = []
+    dialog.session_kept.connect(kept.append)
     with qtbot.waitSignal(dialog.analysis_cancelled, timeout=CANCEL_BOUND_MS):
         dialog.cancel_button.click()
     qtbot.waitUntil(lambda: not dialog.is_running(), timeout=CANCEL_BOUND_MS)
     assert not thread.isRunning()
     assert not _poise_threads(), _poise_threads()
-    assert store.list_sessions() == [], "a cancelled analysis is not saved"
-    assert "Cancelled" in dialog.status_label.text()
+    [info] = store.list_sessions()
+    assert kept == [info.id]
+    frames = store.load_frames(info.id)
+    assert info.status == "interrupted" and info.kind == "file"
+    assert 0 < len(frames) < 150, "part of the 10 s clip at 15 Hz"
+    assert info.summary.frames_analysed == len(frames)
+    assert info.duration_s >= frames[-1].t and info.summary.duration_s == pytest.approx(info.duration_s, abs=1e-3)
+    assert f"session {info.id}" in dialog.status_label.text() and "interrupted" in dialog.status_label.text()
     assert dialog.isVisible() and dialog.analyse_button.isEnabled()
     assert _no_message_boxes()
 
 
-def test_closing_the_dialog_while_analysing_stops_the_thread(qtbot, dialog, store):
+def test_closing_the_dialog_while_analysing_stops_the_thread_and_keeps_the_part_analysed(qtbot, dialog, store):
     with qtbot.waitSignal(dialog.runner.progress, timeout=30_000):
         assert dialog.start(clip(LONG))
     thread = dialog.runner.analysis_thread()
     dialog.close()
     assert not thread.isRunning() and not dialog.is_running()
     assert not _poise_threads()
-    assert store.list_sessions() == []
+    [info] = store.list_sessions()
+    assert info.status == "interrupted" and store.frame_count(info.id) == info.summary.frames_analysed > 0
 
 
 @pytest.mark.parametrize("kind", ["garbage", "empty", "missing", "directory"])

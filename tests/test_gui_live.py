@@ -309,6 +309,9 @@ def test_an_inference_failure_mid_session_keeps_what_was_saved(qtbot, make_windo
     with SessionStore(data_dir()) as store:
         info = store.get_session(sid)
         assert info.status == "interrupted" and store.frame_count(sid) >= 10, "the frames already saved are kept"
+        # The same rule as a cancelled file analysis (vision.sessions.ingest): kept, marked
+        # interrupted, summarised over exactly the frames kept.
+        assert info.summary is not None and info.summary.frames_analysed == store.frame_count(sid)
 
 
 def test_missing_models_are_one_sentence_in_the_window(qtbot, poise_home, tmp_path, monkeypatch, no_modal_dialogs,
@@ -338,7 +341,7 @@ SMALL_SCREEN_CLIENT_HEIGHT = 690
 
 
 def test_the_window_fits_a_768_px_laptop_screen_with_a_session_in_review(qtbot, make_window, analysed_clip):
-    from poise.vision.sessions.store import save_result
+    from poise.vision.sessions.ingest import save_result
 
     w = make_window()
     sid = save_result(w.store, analysed_clip("pyfeat__face_noface.mov"), kind="file")

@@ -131,7 +131,7 @@ def test_calibration_from_the_live_feed_is_saved_per_camera_and_used(qtbot, wind
 
 
 def test_progress_page_shows_stored_sessions(qtbot, window, analysed_clip):
-    from poise.vision.sessions.store import save_result
+    from poise.vision.sessions.ingest import save_result
 
     w = window
     ids = [save_result(w.store, analysed_clip(name)) for name in ("pyfeat__single_face.mp4", "grid_lipnet__lbax4n.mpg")]
@@ -145,7 +145,7 @@ def test_progress_page_shows_stored_sessions(qtbot, window, analysed_clip):
 def test_export_report_html_and_pdf_from_review(qtbot, window, tmp_path, analysed_clip, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
 
-    from poise.vision.sessions.store import save_result
+    from poise.vision.sessions.ingest import save_result
 
     w = window
     sid = save_result(w.store, analysed_clip("pyfeat__single_face.mp4"))

@@ -22,7 +22,7 @@ LOOK_AWAY = "proctoringai__center_left_center.mp4"  # eyes away ~6-11 s: one loo
 
 @pytest.fixture
 def noface_session(store, analysed_clip):
-    from poise.vision.sessions.store import save_result
+    from poise.vision.sessions.ingest import save_result
 
     return save_result(store, analysed_clip(NOFACE), kind="file")
 
@@ -63,7 +63,7 @@ def test_sessions_list_shows_stored_sessions_and_emits_selection(qtbot, store, a
     assert row[COL_FIDGET] == fmt_percent(info.summary.fidgeting_share)
     assert row[6] == "Complete" and row[7] == NOFACE
 
-    from poise.vision.sessions.store import save_result
+    from poise.vision.sessions.ingest import save_result
 
     second = save_result(store, analysed_clip(NOFACE), kind="file")
     lst.refresh()
@@ -112,7 +112,7 @@ def test_not_measurable_stretches_are_gaps_not_zeros(qtbot, store, noface_sessio
 def test_event_spans_are_shaded_and_an_event_click_jumps_there(qtbot, store, analysed_clip):
     import pyqtgraph as pg
 
-    from poise.vision.sessions.store import save_result
+    from poise.vision.sessions.ingest import save_result
 
     sid = save_result(store, analysed_clip(LOOK_AWAY), kind="file")
     events = store.load_events(sid)
@@ -274,7 +274,7 @@ def test_qt_binding_keeps_the_reference_count_of_none(qtbot):
 
 def test_review_page_shows_the_session_selected_in_the_list(qtbot, store, analysed_clip, noface_session):
     from poise.app.review import ReviewPage
-    from poise.vision.sessions.store import save_result
+    from poise.vision.sessions.ingest import save_result
 
     other = save_result(store, analysed_clip(LOOK_AWAY), kind="file")
     page = ReviewPage(store)
@@ -294,7 +294,7 @@ def test_review_page_shows_the_session_selected_in_the_list(qtbot, store, analys
 
 def test_mock_interview_answers_are_listed_with_their_scores_and_notes(qtbot, store, analysed_clip):
     from poise.vision.practice.interview import per_segment_summary
-    from poise.vision.sessions.store import save_result
+    from poise.vision.sessions.ingest import save_result
 
     sid = save_result(store, analysed_clip(NOFACE), kind="mock_interview")
     store.add_segment(sid, 0, "Tell me about yourself.", "about you", 0.0, 2.5)
@@ -367,7 +367,7 @@ def test_the_report_and_the_review_show_the_same_per_question_scores(qtbot, stor
 
     from poise.vision.reports.export import render
     from poise.vision.reports.format import SCORE_LABELS, SCORE_NAMES, SCORE_SHORT_LABELS
-    from poise.vision.sessions.store import save_result
+    from poise.vision.sessions.ingest import save_result
 
     result = analysed_clip("proctoringai__center_left_center.mp4")
     sid = save_result(store, result, kind="mock_interview")

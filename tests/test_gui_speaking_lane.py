@@ -24,7 +24,7 @@ def _view(qtbot, store, sid):
 def test_review_shows_when_the_user_spoke(qtbot, store, analysed_clip):
     from poise.vision.reports.format import fmt_percent
     from poise.app.review.timeline import SPEAKING
-    from poise.vision.sessions.store import save_result
+    from poise.vision.sessions.ingest import save_result
 
     result = analysed_clip(VOICE_CLIP)
     sid = save_result(store, result, kind="file")
@@ -49,7 +49,7 @@ def test_review_shows_when_the_user_spoke(qtbot, store, analysed_clip):
 
 def test_a_session_without_sound_says_so(qtbot, store, analysed_clip):
     from poise.app.review.timeline import SPEAKING
-    from poise.vision.sessions.store import save_result
+    from poise.vision.sessions.ingest import save_result
     from poise.vision.types import FrameScores
 
     frames = [FrameScores(i, i / 15, 0.9, 0.9, 0.1) for i in range(30)]
@@ -68,7 +68,7 @@ def test_a_session_without_sound_says_so(qtbot, store, analysed_clip):
 
 def test_report_has_a_speaking_section(store, analysed_clip):
     from poise.vision.reports.export import render
-    from poise.vision.sessions.store import save_result
+    from poise.vision.sessions.ingest import save_result
 
     sid = save_result(store, analysed_clip(VOICE_CLIP), kind="file")
     store.add_segment(sid, 0, "Tell me about yourself.", "intro", 0.0, 5.5)

@@ -44,7 +44,7 @@ def neck_cut(upright, models):
 
 
 def run(frames, models):
-    return analyze(FrameListSource(frames, FPS), models=models)
+    return analyze(FrameListSource(frames, FPS), models=models, keep_frames=True)
 
 
 def pad(img, margin):

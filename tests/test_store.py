@@ -14,7 +14,8 @@ import pytest
 
 from poise.vision.sessions import migrations
 from poise.vision.sessions.recorder import SessionRecorder
-from poise.vision.sessions.store import (HEARTBEAT_STALE_S, SessionStore, StoreError, data_dir, save_result)
+from poise.vision.sessions.ingest import save_result
+from poise.vision.sessions.store import HEARTBEAT_STALE_S, SessionStore, StoreError, data_dir
 from poise.vision.types import Components, Event, FrameScores, FrameUpdate, Summary
 
 SHORT_CLIP = "pyfeat__single_face.mp4"        # 2.4 s, one still face: a quick real analysis

@@ -47,7 +47,7 @@ def _problems(window, may_scroll=()) -> list[str]:
 def test_every_page_fits_the_window(qtbot, themed, store, models, analysed_clip, tmp_path, size, no_dangling_threads):
     from poise.app.main_window import MainWindow
     from poise.app.settings import Settings
-    from poise.vision.sessions.store import save_result
+    from poise.vision.sessions.ingest import save_result
 
     sid = save_result(store, analysed_clip(REVIEW_CLIP), kind="file")
     settings = Settings(QSettings(str(tmp_path / "poise.ini"), QSettings.Format.IniFormat))

@@ -1,6 +1,7 @@
-"""The one analysis loop: frames in, per-frame scores, events and a summary out.
+"""The one analysis loop: frames in, per-frame scores streamed out, events and a summary at the end.
 
-The CLI, the GUI (file analysis and live mirror) and the tests all call :func:`analyze`.
+Sessions are made by vision.sessions.ingest, which calls :func:`analyze` for the CLI, the
+window's File > Analyse video and live sessions; tests and scripts call it directly.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from typing import Any, Callable, Iterator
 
 from poise.vision.calibration import Calibration
 from poise.vision.events import EventTracker
-from poise.vision.landmarker import WORKING_LONG_SIDE, Landmarker
+from poise.vision.landmarker import WORKING_LONG_SIDE, Landmarker, StageClock
 from poise.vision.models import ModelPaths, describe_models, resolve_models
 from poise.vision.person import parse_person
 from poise.vision.scoring import Scorer, SCORING_VERSION
 from poise.vision.sources import FrameSource, VideoFileSource
-from poise.vision.summary import summarize
+from poise.vision.summary import SummaryAccumulator
 from poise.vision.types import SCHEMA_VERSION, CancelToken, Event, Frame, FrameScores, FrameUpdate, Progress, Summary
 from poise.vision.voice import voice_track_from_file
 
@@ -39,6 +40,10 @@ PREFETCH_FRAMES = 4
 # leave idle, not take it from them. Together with one FFmpeg thread (see
 # sources.SINGLE_DECODE_THREAD_MAX_PIXELS, which has the measurements).
 DECODE_NICENESS = 10
+# Names of the loop's stages for a ``stage_clock`` (the landmarker times its own, landmarker.STAGE_*).
+STAGE_WAIT_FRAME = "main: wait for decoded frame"
+STAGE_SCORE = "main: Scorer.score"
+STAGE_EVENTS = "main: EventTracker.update"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +67,9 @@ class AnalysisResult:
     source: str
     fps: float            # the source's frame rate
     analysed_fps: float   # frames analysed per second of source time
-    frames: list[FrameScores]
+    #: Every frame's scores, only when the caller asked for them (``analyze(keep_frames=True)``);
+    #: otherwise None: the frames went to ``on_result`` (the store, the export writers) as they came.
+    frames: list[FrameScores] | None
     events: list[Event]
     summary: Summary
     settings: dict[str, Any] = field(default_factory=dict)
@@ -71,28 +78,43 @@ class AnalysisResult:
     cancelled: bool = False
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def frames_analysed(self) -> int:
+        return self.summary.frames_analysed
+
+    def header(self) -> dict[str, Any]:
+        """The JSON export's fields known before the first frame (see :func:`result_header`)."""
+        return {"schema_version": SCHEMA_VERSION, "source": self.source, "fps": round(self.fps, 3),
+                "analysed_fps": round(self.analysed_fps, 3), "settings": self.settings, "models": self.models,
+                "calibration": self.calibration}
+
+    def trailer(self) -> dict[str, Any]:
+        """The JSON export's fields known once the analysis has ended."""
+        return {"cancelled": self.cancelled, "warnings": list(self.warnings), "summary": self.summary.to_dict(),
+                "events": [e.to_dict() for e in self.events]}
+
     def to_dict(self) -> dict[str, Any]:
-        """The documented JSON export format (README: "JSON format")."""
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "source": self.source,
-            "fps": round(self.fps, 3),
-            "analysed_fps": round(self.analysed_fps, 3),
-            "settings": self.settings,
-            "models": self.models,
-            "calibration": self.calibration,
-            "cancelled": self.cancelled,
-            "warnings": list(self.warnings),
-            "summary": self.summary.to_dict(),
-            "events": [e.to_dict() for e in self.events],
-            "frames": [f.to_dict() for f in self.frames],
-        }
+        """The documented JSON export format (README: "JSON format"); needs ``keep_frames``."""
+        if self.frames is None:
+            raise ValueError("the frames were not kept: analyze(keep_frames=True), or stream them to a writer")
+        return {**self.header(), **self.trailer(), "frames": [f.to_dict() for f in self.frames]}
 
 
-def open_video(path: str | os.PathLike, settings: AnalysisSettings | None = None) -> VideoFileSource:
-    """Open a video file for analysis at the settings' rate (raises SourceError)."""
+def result_header(source: FrameSource, settings: "AnalysisSettings", calibration: Calibration | None = None) -> dict[str, Any]:
+    """The JSON export's header for an analysis of ``source`` that has not run yet: the same
+    fields, with the same values, as ``AnalysisResult.header()`` will have once it has."""
+    stride = getattr(source, "stride", 1)
+    return {"schema_version": SCHEMA_VERSION, "source": source.name, "fps": round(source.fps, 3),
+            "analysed_fps": round(source.fps / stride, 3), "settings": settings.to_dict(),
+            "models": describe_models(), "calibration": None if calibration is None else calibration.to_dict()}
+
+
+def open_video(path: str | os.PathLike, settings: AnalysisSettings | None = None, *,
+               decode_threads: int | None = None) -> VideoFileSource:
+    """Open a video file for analysis at the settings' rate (raises SourceError).
+    ``decode_threads`` overrides the decoder's thread choice (sources.VideoFileSource)."""
     settings = settings or AnalysisSettings()
-    src = VideoFileSource(path)
+    src = VideoFileSource(path, decode_threads=decode_threads)
     stride = settings.stride_for(src.fps)
     src.stride = stride
     return src
@@ -109,13 +131,21 @@ def analyze(
     cancel: CancelToken | None = None,
     landmarker: Landmarker | None = None,
     voice: Callable[[float], bool | None] | None = None,
+    keep_frames: bool = False,
+    stage_clock: StageClock | None = None,
+    decode_niceness: int = DECODE_NICENESS,
 ) -> AnalysisResult:
-    """Analyse every frame ``source`` yields and return scores, events and a summary.
+    """Analyse every frame ``source`` yields and return events and a summary.
 
-    ``on_result`` gets a FrameUpdate per analysed frame (the live window and the session
-    recorder subscribe to it); ``on_progress`` at most ~10 times a second; ``cancel`` stops
-    the loop after the current frame, and the partial result is returned with
-    ``cancelled=True``. A ``landmarker`` may be passed in to reuse loaded models.
+    Streams: each frame's scores go to ``on_result`` (a FrameUpdate per analysed frame: the
+    live window, the session recorder and the export writers subscribe to it) and into a
+    running summary, then are dropped, so memory stays flat however long the source. Only
+    with ``keep_frames`` does the result hold the list of every frame's scores (tests and
+    scripts that look at frames ask for it). ``on_progress`` is called at most ~10 times a
+    second; ``cancel`` stops the loop after the current frame, and the partial result is
+    returned with ``cancelled=True``. A ``landmarker`` may be passed in to reuse loaded
+    models. ``stage_clock`` (scripts/benchmark.py) times the loop's stages;
+    ``decode_niceness`` is how much nicer the decode thread of a file runs.
 
     ``voice(t)`` says whether the user speaks at source time ``t`` (None = no audio); a live
     run passes the microphone's; for a file it comes from the file's own audio track
@@ -132,42 +162,54 @@ def analyze(
     if voice is None and not source.is_live and getattr(source, "path", None) is not None:
         track = voice_track_from_file(source.path)
         voice = None if track is None else track.speaking_at
-    frames: list[FrameScores] = []
+    score, update_events = scorer.score, tracker.update
+    if stage_clock is not None:
+        score = stage_clock.timed(STAGE_SCORE, score)
+        update_events = stage_clock.timed(STAGE_EVENTS, update_events)
+    running = SummaryAccumulator()
+    frames: list[FrameScores] | None = [] if keep_frames else None
+    last_scores: FrameScores | None = None
     stride = getattr(source, "stride", 1)
     total = source.frame_count
     total_analysed = None if total is None else (total + stride - 1) // stride
     last_progress = 0.0
     last_t = 0.0
-    frames_in = _prefetched(source, cancel)
+    frames_in = _prefetched(source, cancel, decode_niceness)
+    if stage_clock is not None:
+        frames_in = stage_clock.timed_iter(STAGE_WAIT_FRAME, frames_in)
     # Files keep the models one frame ahead of scoring; a camera frame is scored at once.
     detections = ((f, lm.detect(f)) for f in frames_in) if source.is_live else lm.detect_stream(frames_in)
     try:
         for frame, landmarks in detections:
             if cancel.cancelled:  # the frame already on the models when cancel came is dropped
                 break
-            scores = scorer.score(landmarks)
+            scores = score(landmarks)
             if voice is not None:
                 scores = replace(scores, speaking=voice(scores.t))
-            events = tracker.update(scores)
-            frames.append(scores)
+            events = update_events(scores)
+            running.add(scores)
+            if frames is not None:
+                frames.append(scores)
+            last_scores = scores
             last_t = scores.t
             if on_result is not None:
                 on_result(FrameUpdate(scores, landmarks, events, frame))
             now = time.monotonic()
             if on_progress is not None and now - last_progress >= 0.1:
                 last_progress = now
-                on_progress(Progress(len(frames), total_analysed, last_t))
+                on_progress(Progress(running.frames, total_analysed, last_t))
     finally:
         detections.close()  # waits for a frame still on the models
         frames_in.close()   # stops the decode thread
         if own_landmarker:
             lm.close()
-    duration = last_t + (stride / source.fps if frames else 0.0)
+    done = running.frames
+    duration = last_t + (stride / source.fps if done else 0.0)
     closing = tracker.finish(duration)
-    if on_result is not None and closing and frames:
-        on_result(FrameUpdate(frames[-1], landmarks, tuple(closing), None))
+    if on_result is not None and closing and last_scores is not None:
+        on_result(FrameUpdate(last_scores, landmarks, tuple(closing), None))
     if on_progress is not None:
-        on_progress(Progress(len(frames), len(frames) if not cancel.cancelled else total_analysed, last_t))
+        on_progress(Progress(done, done if not cancel.cancelled else total_analysed, last_t))
     events = tracker.events
     return AnalysisResult(
         source=source.name,
@@ -175,7 +217,7 @@ def analyze(
         analysed_fps=source.fps / stride,
         frames=frames,
         events=events,
-        summary=summarize(frames, events, duration),
+        summary=running.summary(events, duration),
         settings=settings.to_dict(),
         models=describe_models(),
         calibration=None if calibration is None else calibration.to_dict(),
@@ -184,7 +226,7 @@ def analyze(
     )
 
 
-def _prefetched(source: FrameSource, cancel: CancelToken) -> Iterator[Frame]:
+def _prefetched(source: FrameSource, cancel: CancelToken, niceness: int = DECODE_NICENESS) -> Iterator[Frame]:
     """Iterate ``source``; for files, decode in a thread so it overlaps inference.
 
     Live sources are already fed by their own capture thread, so they pass straight through.
@@ -210,7 +252,7 @@ def _prefetched(source: FrameSource, cancel: CancelToken) -> Iterator[Frame]:
         return False
 
     def decode() -> None:
-        _lower_this_threads_priority(DECODE_NICENESS)
+        _lower_this_threads_priority(niceness)
         try:
             for frame in source:
                 if cancel.cancelled or not put(frame):

@@ -9,7 +9,7 @@ import sys
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Protocol, TypeVar
 
 import cv2
 import mediapipe as mp
@@ -53,6 +53,24 @@ HAND_REACH_FACE_WIDTHS = 4.0
 # searching every frame would add ~11 ms (+42 %) to every frame for nothing; every third
 # frame adds ~3.7 ms.
 HAND_SEARCH_EVERY = 3
+# Names of the landmarker's stages for a StageClock (scripts/benchmark.py profiles them).
+STAGE_FACE = "face thread: face.detect_for_video"
+STAGE_POSE = "pose thread: pose.detect_for_video"
+STAGE_HAND = "hand thread: hand.detect_for_video"
+STAGE_PREPARE = "main: prepare (resize, BGR->RGB, mp.Image)"
+STAGE_COLLECT = "main: Landmarker._collect"
+STAGE_TO_LANDMARKS = "main: _to_landmarks"
+
+_T = TypeVar("_T")
+
+
+class StageClock(Protocol):
+    """Times named stages of the analysis (scripts/benchmark.py has one); optional everywhere,
+    and free when absent: the timed callables are chosen once, not tested per frame."""
+
+    def timed(self, name: str, fn: Callable[..., _T]) -> Callable[..., _T]: ...
+
+    def timed_iter(self, name: str, iterable: Iterable[_T]) -> Iterator[_T]: ...
 
 
 @dataclass(slots=True)
@@ -82,11 +100,25 @@ class Landmarker:
     """
 
     def __init__(self, models: ModelPaths | None = None, *, working_long_side: int = WORKING_LONG_SIDE,
-                 person: PersonChoice = LARGEST) -> None:
+                 person: PersonChoice = LARGEST, lookahead: int = LOOKAHEAD,
+                 stage_clock: StageClock | None = None) -> None:
+        """``lookahead`` 0 makes :meth:`detect_stream` detect frame by frame (what the
+        look-ahead is worth, scripts/benchmark.py); ``stage_clock`` times each stage."""
         models = models or resolve_models()
         self.working_long_side = working_long_side
+        self.lookahead = lookahead
         with native_stderr_silenced():
             self._create(models)
+        self._detect_face = self._face.detect_for_video
+        self._detect_pose = self._pose.detect_for_video
+        self._detect_hand = self._hand.detect_for_video
+        if stage_clock is not None:
+            self._detect_face = stage_clock.timed(STAGE_FACE, self._detect_face)
+            self._detect_pose = stage_clock.timed(STAGE_POSE, self._detect_pose)
+            self._detect_hand = stage_clock.timed(STAGE_HAND, self._detect_hand)
+            self.prepare = stage_clock.timed(STAGE_PREPARE, self.prepare)
+            self._collect = stage_clock.timed(STAGE_COLLECT, self._collect)
+            self._to_landmarks = stage_clock.timed(STAGE_TO_LANDMARKS, self._to_landmarks)
         self._face_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="poise-face")
         self._pose_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="poise-pose")
         self._hand_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="poise-hand")
@@ -175,11 +207,11 @@ class Landmarker:
         in_flight: deque[_InFlight] = deque()
         try:
             for frame in frames:
-                if not self._warm:
+                if not self._warm or self.lookahead <= 0:
                     yield frame, self.detect(frame)
                     continue
                 in_flight.append(self._submit(frame))
-                if len(in_flight) > LOOKAHEAD:
+                if len(in_flight) > self.lookahead:
                     done = in_flight.popleft()
                     yield done.frame, self._collect(done)
             while in_flight:
@@ -196,10 +228,10 @@ class Landmarker:
         ts = max(frame.timestamp_ms, self._last_ts + 1)
         self._last_ts = ts
         n, self._submitted = self._submitted, self._submitted + 1
-        hand = self._hand_pool.submit(self._hand.detect_for_video, image, ts) if self._hand_due(n) else None
+        hand = self._hand_pool.submit(self._detect_hand, image, ts) if self._hand_due(n) else None
         return _InFlight(frame, image,
-                         self._face_pool.submit(self._face.detect_for_video, image, ts),
-                         self._pose_pool.submit(self._pose.detect_for_video, image, ts),
+                         self._face_pool.submit(self._detect_face, image, ts),
+                         self._pose_pool.submit(self._detect_pose, image, ts),
                          hand, n)
 
     def _hand_due(self, n: int) -> bool:

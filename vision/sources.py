@@ -59,9 +59,13 @@ def probe_video(path: str | os.PathLike) -> None:
         raise SourceError(f"{p} cannot be read (permission denied).")
 
 
-def _open_capture(path: Path) -> cv2.VideoCapture:
+def _open_capture(path: Path, decode_threads: int | None = None) -> cv2.VideoCapture:
     """Open ``path`` for decoding: FFmpeg on one thread for frames up to 1080p (see above),
-    otherwise FFmpeg's default threads, or whichever backend OpenCV finds."""
+    otherwise FFmpeg's default threads, or whichever backend OpenCV finds. ``decode_threads``
+    0 asks for FFmpeg's default threads whatever the size (what one thread is worth,
+    scripts/benchmark.py)."""
+    if decode_threads == 0:
+        return cv2.VideoCapture(str(path))
     cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG, [cv2.CAP_PROP_N_THREADS, 1])
     if cap.isOpened():
         pixels = cap.get(cv2.CAP_PROP_FRAME_WIDTH) * cap.get(cv2.CAP_PROP_FRAME_HEIGHT)
@@ -80,12 +84,14 @@ class VideoFileSource:
 
     is_live = False
 
-    def __init__(self, path: str | os.PathLike, *, stride: int = 1) -> None:
+    def __init__(self, path: str | os.PathLike, *, stride: int = 1, decode_threads: int | None = None) -> None:
+        """``decode_threads``: None decodes as measured best (see _open_capture); 0 uses
+        FFmpeg's default threads."""
         probe_video(path)
         self.path = Path(path)
         self.name = str(self.path)
         self.stride = max(1, int(stride))
-        self._cap = _open_capture(self.path)
+        self._cap = _open_capture(self.path, decode_threads)
         if not self._cap.isOpened():
             self._cap.release()
             raise SourceError(f"{self.path} could not be opened as a video (is it a video file?).")

@@ -1,8 +1,10 @@
-"""Session-level figures from per-frame scores and events."""
+"""Session-level figures from per-frame scores and events, computed as the frames arrive."""
 
 from __future__ import annotations
 
-from typing import Sequence
+import math
+import sys
+from typing import Iterable, Sequence
 
 from poise.vision.types import Event, EventKind, FrameScores, Reason, Summary
 
@@ -15,52 +17,164 @@ PEOPLE_NOTE_SHARE = 0.2
 # How to choose the person, where the note is shown.
 CHOOSE_ON_COMMAND_LINE = "choose one with --person (left, right, top, bottom or X,Y)"
 CHOOSE_IN_WINDOW = "choose one by clicking their face in File › Analyse video"
+# The running means add up scores exactly as the built-in sum() over a list of them would,
+# so a streamed summary equals the batch one to the last bit: Python 3.12 made sum() of
+# floats compensated (Neumaier's algorithm, CPython bltinmodule.c); 3.11 adds left to right.
+_SUM_IS_COMPENSATED = sys.version_info >= (3, 12)
 
 
-def summarize(frames: Sequence[FrameScores], events: Sequence[Event], duration_s: float) -> Summary:
-    eye = [f.eye_contact for f in frames if f.eye_contact is not None]
-    posture = [f.posture for f in frames if f.posture is not None]
-    fidget = [f.fidgeting for f in frames if f.fidgeting is not None]
-    all_three = sum(1 for f in frames if None not in (f.eye_contact, f.posture, f.fidgeting))
-    look_aways = [e.duration_s or 0.0 for e in events if e.kind == EventKind.LOOK_AWAY]
-    return Summary(
-        duration_s=float(duration_s),
-        frames_analysed=len(frames),
-        measurable_share=all_three / len(frames) if frames else 0.0,
-        eye_contact_share=_share(eye, lambda v: v >= GOOD_EYE_CONTACT),
-        mean_eye_contact=_mean(eye),
-        mean_posture=_mean(posture),
-        fidgeting_share=_share(fidget, lambda v: v >= FIDGETING_LINE),
-        mean_fidgeting=_mean(fidget),
-        longest_look_away_s=max(look_aways, default=0.0),
-        event_counts={k: sum(1 for e in events if e.kind == k) for k in EventKind.ALL},
-        speaking_share=_share([f.speaking for f in frames if f.speaking is not None], bool),
-        longest_pause_s=longest_pause(frames),
-        eye_contact_speaking_share=_share([f.eye_contact for f in frames if f.speaking is True
-                                           and f.eye_contact is not None], lambda v: v >= GOOD_EYE_CONTACT),
-        eye_contact_silent_share=_share([f.eye_contact for f in frames if f.speaking is False
-                                         and f.eye_contact is not None], lambda v: v >= GOOD_EYE_CONTACT),
-        multiple_people_share=(sum(1 for f in frames if f.eye_contact_reason == Reason.MULTIPLE_PEOPLE) / len(frames)
-                               if frames else 0.0),
-    )
+class _RunningSum:
+    """sum() of the values added so far, computed one value at a time (see above)."""
+
+    __slots__ = ("count", "hits", "_total", "_compensation")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.hits = 0          # values on the "yes" side of a share's line
+        self._total = 0.0
+        self._compensation = 0.0
+
+    def add(self, value: float, hit: bool) -> None:
+        self.count += 1
+        self.hits += hit
+        if not _SUM_IS_COMPENSATED:
+            self._total += value
+            return
+        total = self._total + value
+        if abs(self._total) >= abs(value):
+            self._compensation += (self._total - total) + value
+        else:
+            self._compensation += (value - total) + self._total
+        self._total = total
+
+    def mean(self) -> float | None:
+        if not self.count:
+            return None
+        total = self._total
+        if self._compensation and math.isfinite(self._compensation):
+            total += self._compensation
+        return total / self.count
+
+    def share(self) -> float | None:
+        return self.hits / self.count if self.count else None
 
 
-def longest_pause(frames: Sequence[FrameScores]) -> float | None:
+class _Count:
+    """A share computed as frames arrive: hits over the frames counted."""
+
+    __slots__ = ("count", "hits")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.hits = 0
+
+    def add(self, hit: bool) -> None:
+        self.count += 1
+        self.hits += hit
+
+    def share(self) -> float | None:
+        return self.hits / self.count if self.count else None
+
+
+class _LongestPause:
+    """The longest silence between two speaking frames (see :func:`longest_pause`)."""
+
+    __slots__ = ("longest", "last_speaking_t", "silent_from")
+
+    def __init__(self) -> None:
+        self.longest: float | None = None
+        self.last_speaking_t: float | None = None
+        self.silent_from: float | None = None
+
+    def add(self, t: float, speaking: bool | None) -> None:
+        if speaking is None:
+            return
+        self.longest = self.longest or 0.0
+        if speaking:
+            if self.silent_from is not None and self.last_speaking_t is not None:
+                self.longest = max(self.longest, t - self.silent_from)
+            self.last_speaking_t, self.silent_from = t, None
+        elif self.silent_from is None:
+            self.silent_from = t
+
+
+class SummaryAccumulator:
+    """Feed it every analysed frame's scores (``add``); ``summary(events, duration)`` gives
+    the session's Summary at any moment. Memory stays constant however long the session."""
+
+    __slots__ = ("frames", "all_three", "multiple_people", "_eye", "_posture", "_fidget", "_speaking", "_pause",
+                 "_eye_speaking", "_eye_silent")
+
+    def __init__(self) -> None:
+        self.frames = 0
+        self.all_three = 0
+        self.multiple_people = 0        # frames with two people in view and none chosen
+        self._eye = _RunningSum()
+        self._posture = _RunningSum()
+        self._fidget = _RunningSum()
+        self._speaking = _Count()
+        self._pause = _LongestPause()
+        self._eye_speaking = _Count()   # frames with measurable eye contact while speaking
+        self._eye_silent = _Count()     # ... and while silent
+
+    def add(self, f: FrameScores) -> None:
+        self.frames += 1
+        eye, posture, fidget, speaking = f.eye_contact, f.posture, f.fidgeting, f.speaking
+        if eye is not None:
+            self._eye.add(eye, eye >= GOOD_EYE_CONTACT)
+        if posture is not None:
+            self._posture.add(posture, False)
+        if fidget is not None:
+            self._fidget.add(fidget, fidget >= FIDGETING_LINE)
+        if eye is not None and posture is not None and fidget is not None:
+            self.all_three += 1
+        if f.eye_contact_reason == Reason.MULTIPLE_PEOPLE:
+            self.multiple_people += 1
+        if speaking is not None:
+            self._speaking.add(bool(speaking))
+            self._pause.add(f.t, speaking)
+            if eye is not None and speaking is True:
+                self._eye_speaking.add(eye >= GOOD_EYE_CONTACT)
+            elif eye is not None and speaking is False:
+                self._eye_silent.add(eye >= GOOD_EYE_CONTACT)
+
+    def summary(self, events: Sequence[Event], duration_s: float) -> Summary:
+        look_aways = [e.duration_s or 0.0 for e in events if e.kind == EventKind.LOOK_AWAY]
+        return Summary(
+            duration_s=float(duration_s),
+            frames_analysed=self.frames,
+            measurable_share=self.all_three / self.frames if self.frames else 0.0,
+            eye_contact_share=self._eye.share(),
+            mean_eye_contact=self._eye.mean(),
+            mean_posture=self._posture.mean(),
+            fidgeting_share=self._fidget.share(),
+            mean_fidgeting=self._fidget.mean(),
+            longest_look_away_s=max(look_aways, default=0.0),
+            event_counts={k: sum(1 for e in events if e.kind == k) for k in EventKind.ALL},
+            speaking_share=self._speaking.share(),
+            longest_pause_s=self._pause.longest,
+            eye_contact_speaking_share=self._eye_speaking.share(),
+            eye_contact_silent_share=self._eye_silent.share(),
+            multiple_people_share=self.multiple_people / self.frames if self.frames else 0.0,
+        )
+
+
+def summarize(frames: Iterable[FrameScores], events: Sequence[Event], duration_s: float) -> Summary:
+    """The Summary of a whole list (or stream) of frames: :class:`SummaryAccumulator` over them."""
+    acc = SummaryAccumulator()
+    for f in frames:
+        acc.add(f)
+    return acc.summary(events, duration_s)
+
+
+def longest_pause(frames: Iterable[FrameScores]) -> float | None:
     """The longest silence between two speaking frames, in seconds (from the first silent
     frame to the next speaking one); 0.0 without such a pause, None without audio. Over the
     frames of one answer this is the longest silence inside that answer."""
-    longest, last_speaking_t, silent_from = None, None, None
+    pause = _LongestPause()
     for f in frames:
-        if f.speaking is None:
-            continue
-        longest = longest or 0.0
-        if f.speaking:
-            if silent_from is not None and last_speaking_t is not None:
-                longest = max(longest, f.t - silent_from)
-            last_speaking_t, silent_from = f.t, None
-        elif silent_from is None:
-            silent_from = f.t
-    return longest
+        pause.add(f.t, f.speaking)
+    return pause.longest
 
 
 def not_measured_note(summary: Summary, how_to_choose: str = CHOOSE_ON_COMMAND_LINE) -> str | None:
@@ -74,11 +188,3 @@ def not_measured_note(summary: Summary, how_to_choose: str = CHOOSE_ON_COMMAND_L
     if summary.measurable_share == 0:
         return "Nobody could be measured (no face found)."
     return None
-
-
-def _mean(xs: list[float]) -> float | None:
-    return sum(xs) / len(xs) if xs else None
-
-
-def _share(xs: list[float], pred) -> float | None:
-    return sum(1 for x in xs if pred(x)) / len(xs) if xs else None

@@ -1,10 +1,11 @@
-"""Start and stop a practice session on the live pipeline: store session, recorder, optional video.
+"""Start and stop a practice session on the live pipeline: the ingest service's session, optional video.
 
-A session is one run of the live pipeline (see app.workers): its scores, events and summary
-come from vision.analysis.analyze like a file's. Frames reach the store while the session
-runs (SessionRecorder commits every 0.5 s), so a crash loses at most the last half second.
-The session is finished on the inference thread when its run ends, so it is also saved when
-the window closes in the middle of it.
+A session is one run of the live pipeline (app.practice.live_pipeline): its scores, events
+and summary come from vision.analysis.analyze like a file's, and it is saved by the same
+ingest service (vision.sessions.ingest.SessionIngest), with the same rules for what is kept.
+Frames reach the store while the session runs (the recorder commits every 0.5 s), so a crash
+loses at most the last half second. The session is finished on the inference thread when its
+run ends, so it is also saved when the window closes in the middle of it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal, Slot
 
 from poise.vision.models import ModelError, resolve_models
-from poise.vision.sessions.recorder import SessionRecorder
+from poise.vision.sessions.ingest import SessionIngest
 from poise.vision.sessions.store import StoreError
 
 from poise.vision.sessions.recording import SUFFIX, AVRecorder, RecordingError
@@ -38,7 +39,7 @@ class RecordingFigures:
 class ActiveSession:
     session_id: int
     kind: str
-    recorder: SessionRecorder
+    ingest: SessionIngest
     video: AVRecorder | None
     run: LiveRun | None = None
 
@@ -105,14 +106,13 @@ class SessionController(QObject):
             models = {}
         settings = {**p.settings.to_dict(), "live": True, "source_fps": round(p.source.fps, 3)}
         try:
-            sid = self._store.create_session(
-                kind, p.source.name, settings=settings, models=models,
-                calibration=calibration_record or (None if calibration is None else calibration.to_dict()),
-                calibration_id=calibration_id)
-            recorder = SessionRecorder(self._store, sid)
+            ingest = SessionIngest(self._store, kind, p.source.name, settings=settings, models=models,
+                                   calibration=calibration_record or (None if calibration is None else calibration.to_dict()),
+                                   calibration_id=calibration_id)
         except StoreError as exc:
             self.error_occurred.emit(str(exc))
             return None
+        sid = ingest.session_id
         video = None
         if record:
             try:
@@ -127,16 +127,15 @@ class SessionController(QObject):
                     video.close()
                     video.path.unlink(missing_ok=True)
                 video = None
-        active = ActiveSession(sid, kind, recorder, video)
-        run = active.run = LiveRun(tag=active, calibration=calibration, sinks=(recorder.on_result,),
+        active = ActiveSession(sid, kind, ingest, video)
+        run = active.run = LiveRun(tag=active, calibration=calibration, sinks=(ingest.on_result,),
                                    frame_sink=None if video is None else video.write_frame,
                                    audio_sink=None if video is None or video.audio is None else video.write_audio,
                                    on_finished=self._finish_run)
         if not p.begin_run(run):
-            recorder.close()
             if video is not None:
                 video.close()
-            self._discard(sid)
+            ingest.finish(None)   # no frame: the session is deleted
             self.error_occurred.emit("The video source has stopped; open it again to start a session.")
             return None
         self._active = active
@@ -162,25 +161,19 @@ class SessionController(QObject):
     # ----- the end of a run (inference thread) -----------------------------------------------
     def _finish_run(self, run: LiveRun, result) -> None:
         active: ActiveSession = run.tag
-        sid, recorder, video = active.session_id, active.recorder, active.video
+        sid, video = active.session_id, active.video
         error = ""
         if video is not None:
             video.close()
             if video.error:
                 error = video.error
-        try:
-            if result is not None and result.frames:
-                recorder.finish(result, status="complete")
-            else:
-                recorder.close()   # the analysis failed (or saw no frame): 'interrupted'
-        except StoreError as exc:
-            error = str(exc)
-        # Whatever reached the store is kept (an analysis that failed mid-session keeps its
-        # frames as an interrupted session); only a session without a single frame goes.
-        kept = bool(result is not None and result.frames) or recorder.frames_written > 0
-        if not kept:
-            self._discard(sid)
-        elif video is not None and video.frames_written == 0:
+        # The ingest service decides what is kept: 'complete' when the run ended normally,
+        # 'interrupted' with its frames when the analysis failed mid-session, nothing (the
+        # session deleted) when not a single frame was scored.
+        outcome = active.ingest.finish(result)
+        error = outcome.error or error
+        kept = outcome.session_id is not None
+        if kept and video is not None and video.frames_written == 0:
             try:
                 self._store.set_recording_path(sid, None)
                 video.path.unlink(missing_ok=True)
@@ -189,15 +182,9 @@ class SessionController(QObject):
         if video is not None:
             self.last_recording = RecordingFigures(video.frames_written, video.frames_dropped,
                                                    video.samples_written / video.audio[0] if video.audio else 0.0)
-        logger.info("session %d finished: %d frames%s", sid, len(result.frames) if result else 0,
-                    f", {self.last_recording}" if video else "")
+        logger.info("session %d finished (%s): %d frames%s", sid, outcome.status or "not kept",
+                    active.ingest.frames_written, f", {self.last_recording}" if video else "")
         self._run_done.emit(sid, kept, error)
-
-    def _discard(self, sid: int) -> None:
-        try:
-            self._store.delete_session(sid)
-        except StoreError as exc:
-            logger.warning("could not delete the empty session %d: %s", sid, exc)
 
     @Slot(int, bool, str)
     def _on_run_done(self, sid: int, kept: bool, error: str) -> None:

@@ -1,7 +1,8 @@
-"""Runs vision.analysis.analyze on a video file in a QThread and saves the result to the store.
+"""Runs the ingest service (vision.sessions.ingest) on a video file in a QThread.
 
-Cancelling stops the analysis after the current frame and saves nothing: the video file is
-still there to analyse again, and a half-analysed file would show up as a misleading session.
+Frames are saved as they are analysed. Cancelling stops the analysis after the current frame
+and keeps what was analysed as an 'interrupted' session, as `poise analyze` does on Ctrl-C
+(docs/store.md, "What a session keeps"); a cancel before the first frame leaves nothing.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from poise.vision.analysis import AnalysisSettings, analyze, open_video
-from poise.vision.models import ModelError, ModelPaths, resolve_models
-from poise.vision.sources import SourceError
-from poise.vision.sessions.store import StoreError, save_result
+from poise.vision.analysis import AnalysisSettings
+from poise.vision.models import ModelPaths
+from poise.vision.sessions.ingest import ingest_file
 from poise.vision.types import CancelToken, Progress
 from poise.app.threads import worker_thread
 
@@ -29,12 +29,12 @@ STOP_TIMEOUT_MS = 5000
 
 
 class AnalysisWorker(QObject):
-    """Lives on its own QThread; ``run`` does open → analyse → save, reporting by signals."""
+    """Lives on its own QThread; ``run`` analyses the file into a session, reporting by signals."""
 
     status_changed = Signal(str)
     progress = Signal(int, int, float)   # frames done, frames total (-1 unknown), seconds analysed
     succeeded = Signal(int)              # the saved session's id
-    cancelled = Signal()
+    cancelled = Signal(int)              # the interrupted session kept, -1 if nothing was analysed
     failed = Signal(str)                 # one sentence for the user
     finished = Signal()                  # always last
 
@@ -55,40 +55,29 @@ class AnalysisWorker(QObject):
     def run(self) -> None:
         try:
             self._run()
-        except (SourceError, ModelError, StoreError) as exc:
-            logger.warning("analysis of %s failed: %s", self._path, exc)
-            self.failed.emit(str(exc))
-        except Exception as exc:  # a bug or an odd file: keep the window alive, log the trace
+        except Exception as exc:  # a bug: keep the window alive, log the trace
             logger.exception("analysis of %s failed unexpectedly", self._path)
             self.failed.emit(f"The analysis of {self._path.name} failed unexpectedly ({type(exc).__name__}: {exc}).")
         finally:
             self.finished.emit()
 
     def _run(self) -> None:
-        self.status_changed.emit(f"Opening {self._path.name}…")
-        with open_video(self._path, self._settings) as source:
-            if self.token.cancelled:
-                self.cancelled.emit()
-                return
-            self.status_changed.emit("Loading the face and pose models…")
-            models = self._models or resolve_models()
-            if self.token.cancelled:
-                self.cancelled.emit()
-                return
-            self.status_changed.emit(f"Analysing {self._path.name}…")
-            result = analyze(source, models=models, settings=self._settings,
-                             on_progress=self._on_progress, cancel=self.token)
-        if result.cancelled or self.token.cancelled:
-            logger.info("analysis of %s cancelled after %d frames; not saved", self._path, len(result.frames))
-            self.cancelled.emit()
-            return
-        if not result.frames:
+        self.status_changed.emit(f"Analysing {self._path.name}…")
+        outcome, result = ingest_file(self._path, settings=self._settings, store=self._store, models=self._models,
+                                      cancel=self.token, on_progress=self._on_progress)
+        if not outcome.ok:
+            logger.warning("analysis of %s failed: %s", self._path, outcome.error)
+            self.failed.emit(outcome.error)
+        elif result.cancelled:
+            logger.info("analysis of %s cancelled after %d frames; kept as session %s", self._path,
+                        result.frames_analysed, outcome.session_id)
+            self.cancelled.emit(-1 if outcome.session_id is None else outcome.session_id)
+        elif outcome.session_id is None:
             self.failed.emit(f"{self._path.name} has no frames that could be analysed.")
-            return
-        self.status_changed.emit("Saving the session…")
-        sid = save_result(self._store, result, kind="file")
-        logger.info("analysed %s: %d frames saved as session %d", self._path, len(result.frames), sid)
-        self.succeeded.emit(sid)
+        else:
+            logger.info("analysed %s: %d frames saved as session %d", self._path, result.frames_analysed,
+                        outcome.session_id)
+            self.succeeded.emit(outcome.session_id)
 
     def _on_progress(self, p: Progress) -> None:
         self.progress.emit(p.frames_done, -1 if p.frames_total is None else p.frames_total, p.t)
@@ -104,7 +93,7 @@ class AnalysisRunner(QObject):
     status_changed = Signal(str)
     progress = Signal(int, int, float)
     succeeded = Signal(int)
-    cancelled = Signal()
+    cancelled = Signal(int)
     failed = Signal(str)
     running_changed = Signal(bool)
 

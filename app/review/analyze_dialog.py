@@ -1,4 +1,4 @@
-"""File > Analyse video: pick a video, analyse it with progress and Cancel, save it as a session."""
+"""File > Analyse video: pick a video, analyse it into a session with progress and Cancel."""
 
 from __future__ import annotations
 
@@ -25,9 +25,11 @@ class AnalyzeVideoDialog(QDialog):
     """Non-modal dialog. ``start(path)`` runs the analysis (tests call it; the Choose… button
     opens a file dialog for users). Emits ``session_saved(id)`` after a successful save and
     closes itself (unless ``close_on_success=False``); errors are shown inside the dialog and
-    also emitted as ``error_occurred(message)``. A cancelled analysis is not saved."""
+    also emitted as ``error_occurred(message)``. A cancelled analysis keeps the part analysed
+    as an 'interrupted' session (``session_kept(id)``, then ``analysis_cancelled``)."""
 
     session_saved = Signal(int)
+    session_kept = Signal(int)
     error_occurred = Signal(str)
     analysis_cancelled = Signal()
     running_changed = Signal(bool)
@@ -114,7 +116,7 @@ class AnalyzeVideoDialog(QDialog):
         return self.runner.start(path, person=self.person_picker.choice)
 
     def cancel(self) -> None:
-        """Stop a running analysis after the current frame; nothing is saved."""
+        """Stop a running analysis after the current frame; what was analysed is kept."""
         if self.runner.is_running():
             self.status_label.setText("Cancelling…")
             self.runner.cancel()
@@ -171,10 +173,15 @@ class AnalyzeVideoDialog(QDialog):
         if self._close_on_success:
             self.accept()
 
-    def _on_cancelled(self) -> None:
+    def _on_cancelled(self, session_id: int) -> None:
         self.progress_bar.setRange(0, 100)
         self.progress_bar.setValue(0)
-        self.status_label.setText("Cancelled; nothing was saved.")
+        if session_id < 0:
+            self.status_label.setText("Cancelled before any frame was analysed; nothing was saved.")
+        else:
+            self.status_label.setText(f"Cancelled: the part analysed so far is saved as session {session_id} "
+                                      "(interrupted).")
+            self.session_kept.emit(session_id)
         self.analysis_cancelled.emit()
 
     def _on_failed(self, message: str) -> None:

@@ -26,6 +26,11 @@ EMPTY_TEXT = "Select a session to review it."
 # While playing, the timeline cursor follows at most this often: repainting three lanes of a
 # long session costs a few ms, and 20 Hz already looks continuous for a thin line.
 CURSOR_INTERVAL_S = 0.05
+# The timeline draws at most this many frames of a session: a few points per pixel of a 1920 px
+# wide screen. Shorter sessions (up to ~5.5 minutes at 15 Hz) are drawn frame by frame; longer
+# ones are thinned by the store (SessionStore.load_frames(max_frames=)), so opening a long
+# session does not load it whole. Per-question figures are computed from every frame.
+TIMELINE_MAX_FRAMES = 5000
 
 
 def playable_path(info) -> Path | None:
@@ -134,9 +139,12 @@ class SessionView(QWidget):
         """Load and show a session; on a store error, emits ``error_occurred`` and returns False."""
         try:
             info = self._store.get_session(session_id)
-            frames = self._store.load_frames(session_id)
+            frames = self._store.load_frames(session_id, max_frames=TIMELINE_MAX_FRAMES)
             events = self._store.load_events(session_id)
             segments = self._store.list_segments(session_id)
+            # A mock interview's per-question table needs every frame (the report's table is
+            # computed from the same frames); other sessions have no segments.
+            segment_frames = self._store.load_frames(session_id) if segments else []
         except Exception as exc:  # StoreError: one sentence for the user
             logger.warning("cannot show session %s: %s", session_id, exc)
             self.error_occurred.emit(str(exc))
@@ -155,7 +163,7 @@ class SessionView(QWidget):
         self.timeline.set_session(frames, events, duration)
         self.events.set_events(events, duration)
         self.timeline.set_segments(segments)
-        self.questions.set_segments(segments, frames, events)
+        self.questions.set_segments(segments, segment_frames, events)
         self.tabs.setTabVisible(self.tabs.indexOf(self.questions), bool(segments))
         self.tabs.setCurrentWidget(self.questions if segments else self.events)
         self.notes.set_session(info)

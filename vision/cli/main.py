@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
 import logging
+import signal
 import sys
+import threading
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Sequence
 
 from tqdm import tqdm
 
-from poise.vision.analysis import AnalysisSettings
-from poise.vision.atomic import WriteError, write_atomic
+from poise.vision.analysis import AnalysisSettings, result_header
 from poise.vision.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Parser, UserError, data_dir_arg, open_store
 from poise.vision.cli.sessions import HANDLERS, add_session_commands, analyze_many
-from poise.vision.reports.export import frames_csv
 from poise.vision.reports.format import summary_lines
-from poise.vision.sessions.batch import analyze_file
+from poise.vision.reports.frame_stream import CsvFramesWriter, JsonFramesWriter
+from poise.vision.sessions.ingest import INTERRUPTED, ingest_file
+from poise.vision.types import CancelToken
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["EXIT_FAILURE", "EXIT_OK", "EXIT_USAGE", "UserError", "build_parser", "format_summary", "main", "run"]
+#: Cancelled with Ctrl-C (128 + SIGINT, the shell's convention).
+EXIT_INTERRUPTED = 130
+
+__all__ = ["EXIT_FAILURE", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "UserError", "build_parser", "format_summary", "main", "run"]
 
 
 def build_parser() -> Parser:
@@ -68,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("poise: interrupted.", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def _cmd_analyze(args) -> int:
@@ -99,9 +104,19 @@ def _cmd_analyze(args) -> int:
         bar.n = p.frames_done
         bar.refresh()
 
+    def open_sinks(source):  # frames go to the --json/--csv files as they are analysed
+        sinks = []
+        if args.json:
+            sinks.append(JsonFramesWriter(args.json, result_header(source, settings)))
+        if args.csv:
+            sinks.append(CsvFramesWriter(args.csv))
+        return sinks
+
+    cancel = CancelToken()
     try:
-        outcome, result = analyze_file(args.videos[0], settings=settings, data_dir=args.data_dir, save=save,
-                                       on_progress=on_progress)
+        with _ctrl_c_cancels(cancel):
+            outcome, result = ingest_file(args.videos[0], settings=settings, data_dir=args.data_dir, save=save,
+                                          cancel=cancel, on_progress=on_progress, open_sinks=open_sinks)
     finally:
         if bar is not None:
             bar.close()
@@ -112,17 +127,35 @@ def _cmd_analyze(args) -> int:
         return EXIT_FAILURE
     for w in result.warnings:
         print(f"poise: warning: {w}", file=sys.stderr)
-    try:
-        if args.json:
-            write_atomic(args.json, json.dumps(result.to_dict(), indent=1))
-        if args.csv:
-            write_atomic(args.csv, frames_csv(result.frames))
-    except WriteError as exc:
-        raise UserError(str(exc)) from None
     print(format_summary(result))
     if outcome.session_id is not None:
-        print(f"Saved as session {outcome.session_id} (poise show {outcome.session_id}).")
+        kept = " (interrupted: the part analysed before Ctrl-C)" if outcome.status == INTERRUPTED else ""
+        print(f"Saved as session {outcome.session_id}{kept} (poise show {outcome.session_id}).")
+    if result.cancelled:
+        print("poise: cancelled.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _ctrl_c_cancels(token: CancelToken):
+    """The first Ctrl-C cancels the analysis like the window's Cancel button (what was analysed
+    is kept, vision.sessions.ingest); a second one interrupts at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_sigint(signum, frame):
+        if token.cancelled:
+            raise KeyboardInterrupt
+        token.cancel()
+        print("\npoise: cancelling (Ctrl-C again to stop at once)…", file=sys.stderr)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _progress_bar(path, total):

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 import os
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from poise.vision.atomic import WriteError, write_atomic
+from poise.vision.reports.frame_stream import frames_csv
 from poise.vision.reports.html_report import render_html
 from poise.vision.reports.report import Report, build_report
 from poise.vision.sessions.store import SessionStore, StoreError
-from poise.vision.types import SCHEMA_VERSION, Components, FrameScores
+from poise.vision.types import SCHEMA_VERSION
 
 logger = logging.getLogger(__name__)
 
@@ -73,29 +72,13 @@ def session_report(store: SessionStore, session_id: int) -> Report:
                         store.load_events(session_id), store.list_segments(session_id))
 
 
-def frames_csv(frames: Sequence[FrameScores]) -> str:
-    """Per-frame scores and components as CSV text (one row per analysed frame)."""
-    comp_names = list(Components.__slots__)
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["t", "eye_contact", "posture", "fidgeting", "speaking", "eye_contact_reason", "posture_reason",
-                "fidgeting_reason", *comp_names])
-    fmt = lambda v: "" if v is None else (f"{v:.4f}" if isinstance(v, float) else v)
-    for f in frames:
-        c = f.components
-        w.writerow([f"{f.t:.3f}", fmt(f.eye_contact), fmt(f.posture), fmt(f.fidgeting), fmt(f.speaking),
-                    f.eye_contact_reason or "", f.posture_reason or "", f.fidgeting_reason or "",
-                    *(fmt(getattr(c, n)) for n in comp_names)])
-    return out.getvalue()
-
-
 def render(store: SessionStore, session_id: int, fmt: str) -> str:
     """The text of an export in ``fmt`` (csv, json or html)."""
     if fmt == "json":
         return json.dumps(session_dict(store, session_id), indent=1, ensure_ascii=False)
     if fmt == "csv":
         store.get_session(session_id)  # StoreError for an unknown id
-        return frames_csv(store.load_frames(session_id))
+        return frames_csv(store.iter_frames(session_id))  # the same columns as `poise analyze --csv`
     if fmt == "html":
         return render_html(session_report(store, session_id))
     raise ExportError(f"Unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}.")
@@ -113,5 +96,5 @@ def export_session(store: SessionStore, session_id: int, fmt: str, path: str | o
         raise ExportError(str(exc)) from None
 
 
-__all__ = ["FORMATS", "ExportError", "StoreError", "export_session", "frames_csv", "render", "session_dict",
+__all__ = ["FORMATS", "ExportError", "StoreError", "export_session", "render", "session_dict",
            "session_report"]

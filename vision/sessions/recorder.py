@@ -1,11 +1,7 @@
 """Record a running analysis into the store from a writer thread, so the analysis never waits on disk.
 
-Usage::
-
-    sid = store.create_session("live", source.name, settings=..., models=...)
-    recorder = SessionRecorder(store, sid)
-    result = analyze(source, on_result=recorder.on_result)
-    recorder.finish(result)
+Used by the ingest service (vision.sessions.ingest.SessionIngest), which opens the session,
+hands ``on_result`` to the analysis and finishes the recorder with the result.
 
 ``on_result`` only puts the frame's scores and events on an unbounded queue. The writer thread,
 with its own database connection, commits what has arrived at least every FLUSH_INTERVAL_S of
@@ -21,13 +17,11 @@ import queue
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
+from poise.vision.analysis import AnalysisResult
 from poise.vision.sessions.store import SessionStore, StoreError
 from poise.vision.types import Event, FrameScores, FrameUpdate, Summary
-
-if TYPE_CHECKING:
-    from poise.vision.analysis import AnalysisResult
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +77,7 @@ class SessionRecorder:
         if events:
             self._queue.put(("frame", None, tuple(events)))
 
-    def finish(self, result_or_summary: "AnalysisResult | Summary", *, events: Sequence[Event] | None = None,
+    def finish(self, result_or_summary: AnalysisResult | Summary, *, events: Sequence[Event] | None = None,
                duration_s: float | None = None, status: str | None = None,
                timeout: float = JOIN_TIMEOUT_S) -> None:
         """Flush, write the summary and final events, close the session, stop the thread.
@@ -92,7 +86,7 @@ class SessionRecorder:
         defaults to 'complete' ('interrupted' for a cancelled analysis). Raises StoreError if
         anything could not be written.
         """
-        if hasattr(result_or_summary, "summary"):
+        if isinstance(result_or_summary, AnalysisResult):
             result = result_or_summary
             summary, events = result.summary, list(result.events)
             duration_s = result.summary.duration_s if duration_s is None else duration_s

@@ -32,15 +32,13 @@ import time
 from dataclasses import MISSING, dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Literal, Sequence
+from typing import Any, Iterable, Iterator, Literal, Sequence
 
 import platformdirs
 
 from poise.vision.sessions import migrations
+from poise.vision.summary import SummaryAccumulator
 from poise.vision.types import Components, Event, FrameScores, Summary
-
-if TYPE_CHECKING:
-    from poise.vision.analysis import AnalysisResult
 
 logger = logging.getLogger(__name__)
 
@@ -420,24 +418,49 @@ class SessionStore:
         return _info(row)
 
     @_translated
-    def load_frames(self, session_id: int) -> list[FrameScores]:
-        """The session's frames in order, with reasons and components."""
+    def load_frames(self, session_id: int, *, max_frames: int | None = None) -> list[FrameScores]:
+        """The session's frames in order, with reasons and components. With ``max_frames``,
+        a long session is thinned to at most that many, evenly spaced in index, first and
+        last kept (for display: the review's timeline cannot show more points than pixels)."""
         with self._lock:
             names = self._component_fields(self.conn, session_id)
-            rows = self.conn.execute("SELECT idx, t, eye_contact, posture, fidgeting, eye_contact_reason,"
-                                     " posture_reason, fidgeting_reason, components, speaking FROM frames"
-                                     " WHERE session_id = ? ORDER BY idx", (session_id,)).fetchall()
-        known = set(COMPONENT_FIELDS)
-        out = []
-        for idx, t, ec, po, fi, ecr, por, fir, comps, speaking in rows:
-            if comps:
-                values = {n: v for n, v in zip(names, json.loads(comps)) if n in known}
-                components = Components(**values)
-            else:
-                components = Components()
-            out.append(FrameScores(idx, t, ec, po, fi, ecr, por, fir, components,
-                                   None if speaking is None else bool(speaking)))
-        return out
+            step = 1
+            if max_frames is not None:
+                count = int(self.conn.execute("SELECT count(*) FROM frames WHERE session_id = ?",
+                                              (session_id,)).fetchone()[0])
+                step = max(1, math.ceil(count / max(1, max_frames)))
+            if step == 1:
+                rows = self.conn.execute(_FRAME_QUERY + " ORDER BY idx", (session_id,)).fetchall()
+            else:  # every step-th row by position, and the last one
+                rows = self.conn.execute(
+                    "SELECT idx, t, eye_contact, posture, fidgeting, eye_contact_reason, posture_reason,"
+                    " fidgeting_reason, components, speaking FROM (SELECT *, row_number() OVER (ORDER BY idx) - 1 AS pos,"
+                    " count(*) OVER () AS n FROM frames WHERE session_id = ?)"
+                    " WHERE pos % ? = 0 OR pos = n - 1 ORDER BY idx", (session_id, step)).fetchall()
+        return [_frame(names, r) for r in rows]
+
+    def iter_frames(self, session_id: int, *, batch: int = 2000) -> Iterator[FrameScores]:
+        """The session's frames in order, read ``batch`` rows at a time (memory stays flat)."""
+        names = self._frame_names(session_id)
+        last = -1
+        while True:
+            rows = self._frame_rows_after(session_id, last, batch)
+            for r in rows:
+                yield _frame(names, r)
+            if len(rows) < batch:
+                return
+            last = rows[-1][0]
+
+    @_translated
+    def _frame_names(self, session_id: int) -> list[str]:
+        with self._lock:
+            return self._component_fields(self.conn, session_id)
+
+    @_translated
+    def _frame_rows_after(self, session_id: int, last_idx: int, limit: int) -> list[tuple]:
+        with self._lock:
+            return self.conn.execute(_FRAME_QUERY + " AND idx > ? ORDER BY idx LIMIT ?",
+                                     (session_id, last_idx, limit)).fetchall()
 
     @_translated
     def frame_count(self, session_id: int) -> int:
@@ -580,17 +603,16 @@ class SessionStore:
         self._close_interrupted(session_id, on_purpose=True)
 
     def _close_interrupted(self, session_id: int, on_purpose: bool = False) -> None:
-        frames = self.load_frames(session_id)
+        running = SummaryAccumulator()
+        first_t = last_t = None
+        for f in self.iter_frames(session_id):  # streamed: a long session is not loaded at once
+            running.add(f)
+            first_t = f.t if first_t is None else first_t
+            last_t = f.t
+        duration = _duration(first_t, last_t, running.frames)
         events = self.load_events(session_id)
-        duration = _duration_from_frames(frames)
         closed = [e if e.end_s is not None else Event(e.kind, e.start_s, max(duration, e.start_s)) for e in events]
-        summary = None
-        try:
-            from poise.vision.summary import summarize
-
-            summary = summarize(frames, closed, duration)
-        except Exception:  # a summary is a convenience; the frames are what must survive
-            logger.exception("could not summarise interrupted session %d", session_id)
+        summary = running.summary(closed, duration)
         with self._lock, self._tx() as c:
             if c.execute("SELECT status FROM sessions WHERE id = ?", (session_id,)).fetchone() != ("recording",):
                 return  # another process got there first
@@ -598,14 +620,29 @@ class SessionStore:
             self._upsert_events(c, session_id, closed)
             c.execute("UPDATE sessions SET status = 'interrupted', duration_s = ?, summary = ?,"
                       " writer_pid = CASE WHEN ? THEN NULL ELSE writer_pid END WHERE id = ?",
-                      (duration, None if summary is None else _dumps(summary.to_dict()), on_purpose, session_id))
+                      (duration, _dumps(summary.to_dict()), on_purpose, session_id))
 
 
-def _duration_from_frames(frames: Sequence[FrameScores]) -> float:
-    if not frames:
+def _duration(first_t: float | None, last_t: float | None, count: int) -> float:
+    """A session's length from its frames: the last frame's time plus one frame interval."""
+    if count == 0 or first_t is None or last_t is None:
         return 0.0
-    step = (frames[-1].t - frames[0].t) / (len(frames) - 1) if len(frames) > 1 else 0.0
-    return round(frames[-1].t + step, 3)
+    step = (last_t - first_t) / (count - 1) if count > 1 else 0.0
+    return round(last_t + step, 3)
+
+
+_FRAME_QUERY = ("SELECT idx, t, eye_contact, posture, fidgeting, eye_contact_reason, posture_reason,"
+                " fidgeting_reason, components, speaking FROM frames WHERE session_id = ?")
+
+
+def _frame(names: list[str], row: tuple) -> FrameScores:
+    idx, t, ec, po, fi, ecr, por, fir, comps, speaking = row
+    if comps:
+        known = set(COMPONENT_FIELDS)
+        components = Components(**{n: v for n, v in zip(names, json.loads(comps)) if n in known})
+    else:
+        components = Components()
+    return FrameScores(idx, t, ec, po, fi, ecr, por, fir, components, None if speaking is None else bool(speaking))
 
 
 def export_stem(session_id: int) -> str:
@@ -654,14 +691,3 @@ class _Transaction:
                 self.conn.execute("ROLLBACK")
             except sqlite3.Error:  # SQLite may already have rolled back (e.g. disk full)
                 pass
-
-
-def save_result(store: SessionStore, result: "AnalysisResult", kind: str = "file") -> int:
-    """Save a finished analysis as one session; returns its id. Cancelled → 'interrupted'."""
-    sid = store.create_session(kind, result.source, settings=result.settings, models=result.models,
-                               calibration=result.calibration)
-    for start in range(0, len(result.frames), 2000):  # bounded transactions for long files
-        store.append_frames(sid, result.frames[start:start + 2000])
-    store.finish_session(sid, summary=result.summary, events=result.events, duration_s=result.summary.duration_s,
-                         status="interrupted" if result.cancelled else "complete")
-    return sid
