@@ -34,7 +34,7 @@ PLAYBACK_SYNC_BOUND_S = 0.2
 @pytest.fixture
 def voice_view(qtbot, store, analysed_clip):
     from poise.app.review import SessionView
-    from poise.vision.sessions.store import save_result
+    from poise.vision.sessions.ingest import save_result
 
     sid = save_result(store, analysed_clip(VOICE), kind="file")
     view = SessionView(store)
@@ -284,7 +284,7 @@ def marked_recording_view(qtbot, store, analysed_clip):
     from poise.app.review import SessionView
     from poise.vision.sessions.av_sync import record_marks
     from poise.vision.sessions.recording import AVRecorder
-    from poise.vision.sessions.store import save_result
+    from poise.vision.sessions.ingest import save_result
 
     sid = save_result(store, analysed_clip(VOICE), kind="file")
     path = store.recordings_dir / f"session-{sid}.mp4"

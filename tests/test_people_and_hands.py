@@ -85,7 +85,7 @@ def run(path, person="largest"):
     if key not in _RUNS:
         settings = AnalysisSettings(analysis_fps=FPS, person=person)
         with open_video(path, settings) as src:
-            _RUNS[key] = analyze(src, settings=settings)
+            _RUNS[key] = analyze(src, settings=settings, keep_frames=True)
     return _RUNS[key]
 
 
