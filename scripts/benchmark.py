@@ -9,8 +9,9 @@ within a run, not absolute figures across runs. Every timed measurement is repea
 (``--repeat``, default 2, in alternating order) and the fastest repetition kept, which is
 the usual estimate of the cost without outside load. Stages (docs/benchmark.md has more):
 
-  1 memory   10 minutes of source (a clip looped) analysed at the default 15 Hz, RSS sampled
-             from a thread. Runs first, so the process peak (VmHWM) is its own.
+  1 memory   10 minutes of source (a clip looped) analysed at the default 15 Hz through the
+             ingest service into a temporary store, RSS sampled from a thread. Runs first, so
+             the process peak (VmHWM) is its own.
   2 bare     FaceLandmarker + PoseLandmarker + HandLandmarker called directly (VIDEO mode;
              face and hand in worker threads, pose in the caller) on pre-decoded frames,
              already at the working size and in RGB. The hand model runs on the frames the
@@ -24,8 +25,14 @@ the usual estimate of the cost without outside load. Stages (docs/benchmark.md h
              much the scores move against full size.
   5 profile  wall and CPU time per stage and thread of the full pipeline, and what each speed
              choice is worth: the pipeline with the look-ahead, or the single niced decode
-             thread, undone (prototyped here: vision/ is not changed). ``--decode-ab N`` runs
-             only the decode comparison, N alternating repetitions, medians.
+             thread, undone through the pipeline's public options (Landmarker(lookahead=,
+             stage_clock=), open_video(decode_threads=), analyze(stage_clock=,
+             decode_niceness=)); nothing is patched. ``--decode-ab N`` runs only the decode
+             comparison, N alternating repetitions, medians.
+
+``--memory-minutes M`` and ``--live-memory-minutes M`` run only the memory measurements, over M
+minutes of video through the ingest service and over an M-minute live session in the window
+(a clip as the camera); issue 9 asks for 60 of each (docs/benchmark.md).
 """
 
 from __future__ import annotations
