@@ -232,3 +232,27 @@ def test_cli_ctrl_c_keeps_the_part_analysed_as_an_interrupted_session(tmp_path):
     assert 5 <= len(frames) < 150 and info.summary.frames_analysed == len(frames)
     data = json.loads(out_json.read_text())
     assert data["cancelled"] is True and len(data["frames"]) == len(frames)
+
+
+def test_export_writers_put_a_file_in_place_only_when_the_analysis_ends(tmp_path, analysed_clip):
+    """Frames go to a temp file beside the target as they come; the target appears at the end,
+    and an analysis that fails leaves neither the target nor a temp file."""
+    from poise.vision.reports.frame_stream import CsvFramesWriter, JsonFramesWriter, frames_csv
+    from poise.vision.types import FrameUpdate
+
+    kept = analysed_clip(CLIPS[1])
+    for failed in (True, False):
+        out_json, out_csv = tmp_path / f"{failed}.json", tmp_path / f"{failed}.csv"
+        writers = [JsonFramesWriter(out_json, kept.header()), CsvFramesWriter(out_csv)]
+        for f in kept.frames:
+            for w in writers:
+                w.on_result(FrameUpdate(f, None, (), frame=object()))
+        assert not out_json.exists() and not out_csv.exists(), "nothing in place before the end"
+        for w in writers:
+            w.close(None if failed else kept)
+        if failed:
+            assert not out_json.exists() and not out_csv.exists()
+        else:
+            assert json.loads(out_json.read_text()) == json.loads(json.dumps(kept.to_dict()))
+            assert out_csv.read_text() == frames_csv(kept.frames)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["False.csv", "False.json"], "no temp file left"

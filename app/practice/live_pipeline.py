@@ -52,7 +52,7 @@ RUN_POLL_S = 0.1
 class LiveRun:
     """One analyze() call over the live feed: the idle mirror, or one practice session.
 
-    ``sinks`` get every FrameUpdate on the inference thread (e.g. SessionRecorder.on_result,
+    ``sinks`` get every FrameUpdate on the inference thread (e.g. SessionIngest.on_result,
     which only queues); ``frame_sink`` gets every captured frame on the capture thread (the
     video recording); ``on_finished(run, result)`` runs on the inference thread when the run
     ends (finish the store session there, so it also happens while the window closes).
