@@ -61,25 +61,25 @@ def test_a_capture_with_gestures_and_glances_down_is_refused(clip_landmarks):
         calibrate(_between(clip_landmarks("mediapipe__selfie_segmentation_web.mp4"), 0.0, 4.0))
 
 
-def test_a_stored_calibration_beyond_the_bounds_is_held_near_the_defaults(clip_landmarks):
+def test_a_stored_calibration_beyond_the_bounds_is_not_used_for_gaze(clip_landmarks):
     # A calibration stored before the check, with the look-away target of the issue (19 deg
-    # to the side), no longer turns looking into the lens into "no eye contact".
+    # to the side), no longer turns looking into the lens into "no eye contact": its gaze
+    # target is dropped and the default is used; roll and tilt baselines are clamped.
     landmarks = clip_landmarks(LOOK_AWAY)
     good = calibrate(_between(landmarks, 0.0, 4.0))
-    stored = Calibration(**{**good.to_dict(), "gaze_yaw": -19.3})
-    assert bounded(stored).gaze_yaw == -GAZE_TARGET_YAW_BOUND
-    assert bounded(None) is None
+    stored = Calibration(**{**good.to_dict(), "gaze_yaw": -19.3, "head_roll": 25.0})
+    held = bounded(stored)
+    assert held.gaze_yaw is None and held.gaze_pitch is None and held.head_roll == 10.0
+    assert bounded(good) == good and bounded(None) is None
+    assert abs(good.gaze_yaw) < GAZE_TARGET_YAW_BOUND
 
-    def mean_eye(cal):
-        scorer = Scorer(cal)
-        vals = [s.eye_contact for s in (scorer.score(lm) for lm in landmarks)
+    def lens_scores(scorer):
+        return [s.eye_contact for s in (scorer.score(lm) for lm in landmarks)
                 if s.eye_contact is not None and (s.t < 5.5 or s.t >= 12.0)]
-        return sum(vals) / len(vals)
 
-    unbounded_target = Scorer(None)
-    unbounded_target.calibration = stored          # what the scorer did before the bound
-    before = [s.eye_contact for s in (unbounded_target.score(lm) for lm in landmarks)
-              if s.eye_contact is not None and (s.t < 5.5 or s.t >= 12.0)]
-    assert sum(before) / len(before) < 0.1        # the failure: 0-5 % while looking at the lens
-    assert mean_eye(stored) > 0.3                   # bounded: no longer near zero
-    assert mean_eye(stored) > sum(before) / len(before) + 0.3
+    unbounded = Scorer(None)
+    unbounded.calibration = stored          # what the scorer did before the bound
+    before = lens_scores(unbounded)
+    after = lens_scores(Scorer(stored))
+    assert sum(before) / len(before) < 0.1  # the failure: 0-5 % while looking at the lens
+    assert sum(after) / len(after) > 0.9

@@ -26,8 +26,8 @@ class CalibrationError(ValueError):
 class Calibration:
     """Medians of the user's measurements while sitting upright and looking at the lens."""
 
-    gaze_yaw: float          # head yaw + eye yaw, degrees
-    gaze_pitch: float
+    gaze_yaw: float | None   # head yaw + eye yaw, degrees (None: not used, see calibration_check.bounded)
+    gaze_pitch: float | None
     head_roll: float
     shoulder_tilt: float | None
     neck_ratio: float | None

@@ -17,7 +17,8 @@ The limits below come from 3-4 s windows of the shared clips (15 Hz, blinks skip
 - captures that should be refused: the eyes turning away (center_left_center 4-8 s: gaze yaw
   spread 21.6 deg) or back (9-13 s: 25.6 deg), a steady look 19 deg to the side (6.5-10.5 s),
   head rolls (facemesh 0-4 s: roll spread 34.7 deg), gestures and glances down
-  (selfie_segmentation 0-4 s: gaze pitch 14 deg, shoulders 0.071 widths).
+  (selfie_segmentation 0-4 s: gaze pitch spread 14 deg; her shoulders move 0.071 widths, which
+  the body limit below lets pass because shoulder landmarks jitter more at low resolution).
 """
 
 from __future__ import annotations
@@ -97,15 +98,20 @@ def capture_problem(samples: list[CaptureSample]) -> str | None:
 
 
 def bounded(calibration):
-    """The calibration with its targets kept within the bounds above (older stored calibrations
-    were not checked); None stays None."""
+    """The calibration as the scorer may use it (older stored calibrations were not checked):
+    a gaze target beyond the bounds above was a look away, not the user's lens direction, so
+    it is dropped (None: the scorer then uses the default target); head roll and shoulder tilt
+    baselines are clamped to their bounds. None stays None."""
     if calibration is None:
         return None
     clamp = lambda v, b: None if v is None else float(min(b, max(-b, v)))
+    gaze_ok = (calibration.gaze_yaw is not None and calibration.gaze_pitch is not None
+               and abs(calibration.gaze_yaw) <= GAZE_TARGET_YAW_BOUND
+               and abs(calibration.gaze_pitch) <= GAZE_TARGET_PITCH_BOUND)
     return replace(
         calibration,
-        gaze_yaw=clamp(calibration.gaze_yaw, GAZE_TARGET_YAW_BOUND),
-        gaze_pitch=clamp(calibration.gaze_pitch, GAZE_TARGET_PITCH_BOUND),
+        gaze_yaw=calibration.gaze_yaw if gaze_ok else None,
+        gaze_pitch=calibration.gaze_pitch if gaze_ok else None,
         head_roll=clamp(calibration.head_roll, HEAD_ROLL_BOUND),
         shoulder_tilt=clamp(calibration.shoulder_tilt, SHOULDER_TILT_BOUND),
     )

@@ -42,6 +42,15 @@ GAZE_DEAD_PITCH = 14.0
 # looking down at one's hands (~-35 deg) ~0.05.
 GAZE_SCALE_YAW = 8.0
 GAZE_SCALE_PITCH = 10.0
+# With a calibration the target is the person's own lens direction, so the sideways zone no
+# longer has to hold per-face offsets (uncalibrated, people looking into the lens measured
+# gaze yaw -12 to +6 deg: pyfeat__single_face sits at -10). Against their own calibration the
+# shared clips' lens-looking frames stay within 5.6 deg (center_left_center after its look
+# away; 2.6 deg elsewhere); a slight sideways gaze at someone beside the camera (10-15 deg off
+# the lens) must not read as eye contact: 4 deg free, then scale 6 gives 0.64 at 8 deg, 0.37
+# at 10, 0.17 at 12 and 0.03 at 15 deg (tests/test_eye_contact_constructed.py).
+GAZE_DEAD_YAW_CALIBRATED = 4.0
+GAZE_SCALE_YAW_CALIBRATED = 6.0
 # Iris positions jitter frame to frame; a running median over this many frames removes it.
 GAZE_MEDIAN_FRAMES = 3
 # During a blink the iris landmarks are meaningless: hold the last gaze for up to this long
@@ -179,11 +188,14 @@ class Scorer:
             self._gaze.append((g.head_yaw + g.eye_yaw, g.head_pitch + g.eye_pitch))
         yaw = float(np.median([v[0] for v in self._gaze]))
         pitch = float(np.median([v[1] for v in self._gaze]))
-        cal = self.calibration
+        cal = self.calibration if self.calibration is not None and self.calibration.gaze_yaw is not None else None
         target_yaw = cal.gaze_yaw if cal else DEFAULT_GAZE_YAW
         target_pitch = cal.gaze_pitch if cal else DEFAULT_GAZE_PITCH
         dy, dp = yaw - target_yaw, pitch - target_pitch
-        penalty = _excess(dy, GAZE_DEAD_YAW, GAZE_SCALE_YAW) + _excess(dp, GAZE_DEAD_PITCH, GAZE_SCALE_PITCH)
+        if cal:
+            penalty = _calibrated_gaze_penalty(dy, dp)
+        else:
+            penalty = _excess(dy, GAZE_DEAD_YAW, GAZE_SCALE_YAW) + _excess(dp, GAZE_DEAD_PITCH, GAZE_SCALE_PITCH)
         return math.exp(-penalty), None, (dy, dp, math.hypot(dy, dp))
 
     # -- posture -----------------------------------------------------------------------
@@ -196,7 +208,7 @@ class Scorer:
             return None, Reason.LOW_VISIBILITY, {}
         cal = self.calibration
         base_tilt = cal.shoulder_tilt if cal and cal.shoulder_tilt is not None else 0.0
-        base_roll = cal.head_roll if cal else 0.0
+        base_roll = cal.head_roll if cal and cal.head_roll is not None else 0.0
         if cal and cal.neck_ratio is not None:
             base_neck = cal.neck_ratio
         else:
@@ -268,6 +280,24 @@ class Scorer:
             "touch": touch,
         }
         return min(1.0, score), None, comps
+
+
+def _calibrated_gaze_penalty(dy: float, dp: float) -> float:
+    """Squared excess of the offset from the user's own target over an elliptical dead zone.
+
+    The zone is an ellipse (semi-axes GAZE_DEAD_YAW_CALIBRATED, GAZE_DEAD_PITCH), not a
+    rectangle, so looking down and to the side at once counts even when neither part alone
+    leaves its zone: the part of the offset outside the ellipse, along the same direction, is
+    penalised, each axis in its own scale. Along either axis alone this is the per-axis excess.
+    Only against a calibration: uncalibrated, per-face offsets put lens-looking frames at the
+    corners of the zone (pyfeat__single_face: -12 deg aside and -7 deg down), which an ellipse
+    would cut off.
+    """
+    r = math.hypot(dy / GAZE_DEAD_YAW_CALIBRATED, dp / GAZE_DEAD_PITCH)
+    if r <= 1.0:
+        return 0.0
+    k = 1.0 - 1.0 / r
+    return (k * dy / GAZE_SCALE_YAW_CALIBRATED) ** 2 + (k * dp / GAZE_SCALE_PITCH) ** 2
 
 
 def _slouch(base_neck: float, neck: float) -> float:

@@ -1,0 +1,81 @@
+"""Slight sideways gaze and down-and-aside gaze do not read as eye contact against a calibration.
+
+Ground truth by construction, on real MediaPipe landmarks: the frames of
+proctoringai__center_left_center.mp4 where the man looks into the lens (0-5.5 s,
+gaze_segments.csv), with his irises moved sideways in the picture by the amount that turns the
+eyes by a known angle (features.EYE_HALF_WIDTH_OVER_RADIUS), and his eyeLookDown blendshapes
+raised by a known downward angle (features.EYE_PITCH_PER_BLENDSHAPE_UNIT). Calibrated on his
+own first 4 s. Before the calibrated gaze zone (SCORING_VERSION 2) a gaze 10 deg aside scored
+0.78 and 7 deg aside plus 20 deg down scored 0.69: both read as eye contact.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from poise.vision.calibration import calibrate
+from poise.vision.features import (EYE_HALF_WIDTH_OVER_RADIUS, EYE_PITCH_PER_BLENDSHAPE_UNIT, L_EYE_INNER,
+                                   L_EYE_OUTER, R_EYE_INNER, R_EYE_OUTER)
+from poise.vision.scoring import Scorer
+
+CLIP = "proctoringai__center_left_center.mp4"
+IRISES = ((R_EYE_OUTER, R_EYE_INNER, range(468, 473)), (L_EYE_OUTER, L_EYE_INNER, range(473, 478)))
+
+
+def turned(lm, aside_deg=0.0, down_deg=0.0):
+    """The frame with the eyes turned ``aside_deg`` toward the image's right and ``down_deg`` down."""
+    face = lm.face.copy()
+    for outer, inner, iris in IRISES:
+        a, b = face[outer, :2] * (lm.width, lm.height), face[inner, :2] * (lm.width, lm.height)
+        axis = (b - a) if b[0] > a[0] else (a - b)
+        half = float(np.linalg.norm(axis)) / 2
+        unit = axis / (2 * half)
+        # Current offset d maps to asin(d * k); move the iris so the angle grows by aside_deg.
+        shift = half * math.sin(math.radians(aside_deg)) / EYE_HALF_WIDTH_OVER_RADIUS
+        face[list(iris), 0] += shift * unit[0] / lm.width
+        face[list(iris), 1] += shift * unit[1] / lm.height
+    blend = dict(lm.blendshapes)
+    for side in ("Left", "Right"):
+        blend[f"eyeLookDown{side}"] = blend.get(f"eyeLookDown{side}", 0.0) + down_deg / EYE_PITCH_PER_BLENDSHAPE_UNIT
+    return dataclasses.replace(lm, face=face, blendshapes=blend)
+
+
+@pytest.fixture(scope="module")
+def lens(clip_landmarks):
+    landmarks = clip_landmarks(CLIP)
+    frames = [lm for lm in landmarks if lm.timestamp_ms < 5500 and lm.face is not None]
+    return frames, calibrate([lm for lm in frames if lm.timestamp_ms < 4000])
+
+
+def mean_eye(frames, calibration, **turn):
+    scorer = Scorer(calibration)
+    vals = [s.eye_contact for s in (scorer.score(turned(lm, **turn)) for lm in frames) if s.eye_contact is not None]
+    assert len(vals) >= 0.9 * len(frames)
+    return float(np.mean(vals))
+
+
+def test_the_construction_turns_the_measured_gaze_by_the_asked_angle(lens):
+    frames, cal = lens
+    scorer = Scorer(cal)
+    offsets = [s.components.gaze_yaw for s in (scorer.score(turned(lm, aside_deg=12.0)) for lm in frames)]
+    assert abs(np.median(offsets) - 12.0) < 1.5
+
+
+def test_a_slight_sideways_gaze_is_not_eye_contact(lens):
+    frames, cal = lens
+    scores = {deg: mean_eye(frames, cal, aside_deg=deg) for deg in (0, 10, 12, 15)}
+    assert scores[0] > 0.95
+    assert scores[10] < 0.5 and scores[12] < 0.3 and scores[15] < 0.1, scores
+    left = mean_eye(frames, cal, aside_deg=-10)
+    assert left < 0.5, "either side"
+
+
+def test_looking_down_and_aside_is_not_eye_contact_but_a_small_glance_down_is(lens):
+    frames, cal = lens
+    assert mean_eye(frames, cal, aside_deg=7, down_deg=20) < 0.5
+    assert mean_eye(frames, cal, down_deg=15) > 0.8      # a glance down at notes is still contact
+    assert mean_eye(frames, cal, aside_deg=5) > 0.8      # so is a gaze 5 deg off the lens
