@@ -185,6 +185,6 @@ def not_measured_note(summary: Summary, how_to_choose: str = CHOOSE_ON_COMMAND_L
     if summary.multiple_people_share >= PEOPLE_NOTE_SHARE:
         return (f"Two people of similar size were in view on {summary.multiple_people_share * 100:.0f}% of the frames "
                 f"and none was scored there; {how_to_choose}.")
-    if summary.measurable_share == 0:
+    if summary.measurable_share == 0 and summary.mean_eye_contact is None:  # eye contact needs only a face
         return "Nobody could be measured (no face found)."
     return None
