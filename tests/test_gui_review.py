@@ -396,3 +396,27 @@ def test_the_report_and_the_review_show_the_same_per_question_scores(qtbot, stor
         assert [in_review[h] for h in in_review_cols] == [in_report[h] for h in in_report_cols]
         assert in_review["#"] == in_report["#"] and in_report["Question"].startswith(in_review["Question"])
     assert len({tuple(r[h] for h in in_review_cols) for r in review}) > 1, "the answers differ (look-aways in one)"
+
+
+def test_a_long_session_is_loaded_thinned_for_the_timeline(qtbot, store, analysed_clip):
+    """An hour at 15 Hz (a real clip's frames repeated) reaches the timeline as at most
+    TIMELINE_MAX_FRAMES points, evenly spread over the whole session, first and last kept."""
+    import dataclasses
+
+    from poise.app.review.session_view import TIMELINE_MAX_FRAMES
+    from poise.vision.summary import summarize
+
+    base = analysed_clip(LOOK_AWAY).frames
+    step = 1 / 15
+    frames = [dataclasses.replace(base[i % len(base)], index=i, t=round(i * step, 3)) for i in range(15 * 3600)]
+    sid = store.create_session("file", "hour.mp4", settings={}, models={})
+    for start in range(0, len(frames), 5000):
+        store.append_frames(sid, frames[start:start + 5000])
+    duration = frames[-1].t + step
+    store.finish_session(sid, summary=summarize(frames, [], duration), events=[], duration_s=duration)
+    view = _view(qtbot, store, sid)
+    t = view.timeline.curve("eye_contact").xData   # what was handed to the curve (it draws fewer)
+    assert TIMELINE_MAX_FRAMES // 2 <= len(t) <= TIMELINE_MAX_FRAMES + 1
+    assert t[0] == 0.0 and t[-1] == frames[-1].t
+    gaps = np.diff(t)[:-1]
+    assert gaps.max() - gaps.min() <= 0.0015, "evenly spaced (times are stored to the millisecond)"
