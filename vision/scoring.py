@@ -80,8 +80,8 @@ LEAN_LOG = (0.10, 0.20)           # log apparent-size change vs the baseline (+-
 
 # --- fidgeting --------------------------------------------------------------------------
 # How a fidget is told from a gesture that supports speech (README "How the scores work"):
-# - hand-to-face: any hand point (pose or hand model) on the face, mouth, hair or neck is a
-#   fidget outright (TOUCH_SCORE), whatever the hand does;
+# - hand-to-face: any hand point (pose or hand model) on the face, mouth, hair or top of the
+#   neck (the face box grown by TOUCH_GROW_*) is a fidget outright (TOUCH_SCORE);
 # - repetition: a movement that goes back and forth (FULL_REVERSALS in the window: rubbing,
 #   wringing, tapping, rocking) counts fully; one smooth stroke, the shape of a gesture that
 #   illustrates speech, counts at most GESTURE_WEIGHT (below the 0.5 line);
@@ -398,7 +398,7 @@ def _motion_term(spread: float, noise: float, full: float, reversals: int) -> fl
 
 
 def _face_touch(g: Geometry) -> bool | None:
-    """A hand on the face, mouth, hair or neck: any seen hand point (pose or hand model)
+    """A hand on the face, mouth, hair or top of the neck: any seen hand point (pose or hand model)
     inside the face box grown by TOUCH_GROW_*. None when no hand source ran."""
     if g.face_box is None or (g.hands is None and g.hand_points is None):
         return None
