@@ -99,14 +99,6 @@ def score_figures(s: Summary | None) -> dict[str, str]:
             "fidgeting": fmt_percent(s.fidgeting_share)}
 
 
-# What each headline figure is (card captions, CLI lines and table tooltips).
-FIGURE_MEANING = {
-    "eye_contact": "of the time with eye contact",
-    "posture": "mean posture (100% = your upright baseline)",
-    "fidgeting": "of the time fidgeting (lower is calmer)",
-}
-
-
 # Columns of the per-question table in the report, and their short form in the review's narrow
 # side panel (the same figures, from question_rows()).
 QUESTION_COLUMNS = ("#", "Question", *SCORE_LABELS.values())
@@ -160,9 +152,9 @@ def summary_lines(summary: Summary | None, events: Sequence[Event]) -> list[str]
     f = score_figures(summary)
     lines = [
         f"  frames analysed  {summary.frames_analysed} ({fmt_percent(summary.measurable_share)} measurable)",
-        f"  eye contact      {f['eye_contact']} {FIGURE_MEANING['eye_contact']}",
-        f"  posture          {f['posture']} {FIGURE_MEANING['posture']}",
-        f"  fidgeting        {f['fidgeting']} {FIGURE_MEANING['fidgeting']}",
+        f"  eye contact      {f['eye_contact']} of the time",
+        f"  posture          {f['posture']} on average (100% = upright and balanced)",
+        f"  fidgeting        {f['fidgeting']} of the time (lower is calmer)",
         f"  longest look-away {summary.longest_look_away_s:.1f} s",
         *voice_lines(summary),
     ]
