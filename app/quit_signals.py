@@ -17,7 +17,8 @@ from PySide6.QtCore import QObject, QSocketNotifier
 
 logger = logging.getLogger(__name__)
 
-QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+# SIGHUP does not exist on Windows; there only SIGTERM (sent by few tools) is watched.
+QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 class QuitOnSignals(QObject):
