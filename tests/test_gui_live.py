@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 
+from poise.vision.reports.format import NOT_MEASURED
 from conftest import clip
 
 pytestmark = pytest.mark.gui
@@ -85,7 +86,7 @@ def test_live_session_from_a_clip_as_camera_is_scored_and_saved(qtbot, make_wind
     _wait_scores(qtbot, w, n=20, session_s=1.5)
     # The meters show the core's values as percentages, or an em dash: never a made-up 0.
     for meter in w.live.meters.meters.values():
-        assert meter.value_text() == "—" or meter.value_text().endswith("%")
+        assert meter.value_text() == NOT_MEASURED or meter.value_text().endswith("%")
     assert w.live.meters.meters["eye_contact"].value_text().endswith("%"), "a face looking at the lens is measurable"
     assert w.live.timeline.sample_count() > 0
     assert w.live.session.timer_label.text() != "0:00"

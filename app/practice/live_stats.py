@@ -7,6 +7,8 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
+from poise.vision.reports.format import NOT_MEASURED, fmt_percent
+
 logger = logging.getLogger(__name__)
 
 # Rates and the latency median are taken over the last few seconds: long enough to be steady
@@ -103,10 +105,10 @@ def percentile(values: list[float], p: float) -> float | None:
 
 
 def format_figures(f: LiveFigures) -> str:
-    """One line for the status bar; '—' where a figure is not known yet."""
+    """One line for the status bar; NOT_MEASURED where a figure is not known yet."""
     def num(v, fmt):
-        return "—" if v is None else format(v, fmt)
+        return NOT_MEASURED if v is None else format(v, fmt)
 
-    drops = "—" if f.dropped_share is None else f"{100 * f.dropped_share:.0f}% ({f.dropped}/{f.offered})"
+    drops = NOT_MEASURED if f.dropped_share is None else f"{fmt_percent(f.dropped_share)} ({f.dropped}/{f.offered})"
     return (f"Display {num(f.display_fps, '.0f')} fps  ·  Scores {num(f.inference_fps, '.0f')}/s  ·  "
             f"Latency {num(f.latency_ms, '.0f')} ms  ·  Dropped {drops}")

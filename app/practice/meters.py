@@ -10,11 +10,12 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from poise.app.theme import SCORE_COLOURS, SCORE_LABELS, SCORE_NAMES, TEXT_MUTED
+from poise.vision.reports.format import NOT_MEASURED, fmt_percent
 from poise.vision.types import FrameScores, Reason
 
 logger = logging.getLogger(__name__)
 
-NOT_MEASURABLE = "—"
+NOT_MEASURABLE = NOT_MEASURED   # the one "not measurable" mark (vision/reports/format.py)
 # Why a meter shows no value, in the user's words (vision.types.Reason values).
 REASON_TEXT = {
     Reason.NO_FACE: "Face not in view",
@@ -146,7 +147,7 @@ class ScoreMeter(QFrame):
             self.value_label.setText(NOT_MEASURABLE)
             self.caption.setText(REASON_TEXT.get(reason or "", "Not measurable right now"))
         else:
-            self.value_label.setText(f"{round(100 * value):d}%")
+            self.value_label.setText(fmt_percent(value))
             self.caption.setText(HINTS[self.name])
         self.bar.set_value(value)
 

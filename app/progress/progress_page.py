@@ -64,7 +64,7 @@ class ProgressView(QWidget):
             ax = self.plot.getAxis(side)
             ax.setPen(pg.mkPen(AXIS_PEN))
             ax.setTextPen(pg.mkPen(TEXT_MUTED))
-        self.plot.getAxis("left").setTicks([[(v, f"{int(v * 100)}%") for v in (0, 0.25, 0.5, 0.75, 1.0)]])
+        self.plot.getAxis("left").setTicks([[(v, fmt_percent(v)) for v in (0, 0.25, 0.5, 0.75, 1.0)]])
         self.legend = ChartLegend(text_colour=TEXT_MUTED)   # above the plot, never over the points
         self.note = QLabel(f"Best session: the highest mean of eye contact, posture and calm (1 − fidgeting) "
                            f"among sessions of at least {int(MIN_BEST_DURATION_S)} s where you were in view "

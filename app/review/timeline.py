@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, Q
 
 from poise.app.theme import (AXIS_PEN, CURSOR_COLOUR, EVENT_SCORE, EVENT_SPAN_ALPHA, GRID_PEN, NOT_MEASURABLE_ALPHA,
                              NOT_MEASURABLE_COLOUR, SCORE_COLOURS, SCORE_LABELS, SCORE_NAMES, SEGMENT_COLOUR, TEXT_MUTED)
-from poise.vision.reports.format import SPEAKING_COLOUR, fmt_clock
+from poise.vision.reports.format import SPEAKING_COLOUR, fmt_clock, fmt_percent
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class _PercentAxis(pg.AxisItem):
     """Left axis showing a score in [0, 1] as 0-100%."""
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
-        return [f"{round(v * 100):d}%" for v in values]
+        return [fmt_percent(v) for v in values]
 
 
 def score_arrays(frames: Sequence, name: str) -> tuple[np.ndarray, np.ndarray]:
