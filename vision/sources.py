@@ -217,13 +217,14 @@ class PacedFileSource:
         self.loop = loop
         with VideoFileSource(path) as probe:
             self.fps = probe.fps
+            self._pass_s = None if probe.frame_count is None else probe.frame_count / probe.fps
         self._stop = threading.Event()
         self._audio: FileAudio | None = None
 
     def audio_input(self) -> FileAudio:
         """The file's sound as a microphone (raises AudioUnavailable when it has none)."""
         if self._audio is None:
-            self._audio = FileAudio(self.path)
+            self._audio = FileAudio(self.path, pass_s=self._pass_s)
         return self._audio
 
     def __iter__(self) -> Iterator[Frame]:

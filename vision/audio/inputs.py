@@ -142,12 +142,15 @@ class FileAudio(AudioInput):
 
     ``begin_loop(t0)`` (called by PacedFileSource when its pictures start, or start again on
     a loop) plays the track from its start with sample n due at ``t0 + n / rate``; blocks are
-    delivered once they are due, as a microphone's would be.
+    delivered once they are due, as a microphone's would be. A pass of sound ends with the
+    pictures' pass (``pass_s``, the video's length): a sound track a little longer than the
+    video (AAC pads its last frame) would otherwise overlap the next pass.
     """
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, pass_s: float | None = None) -> None:
         super().__init__()
         self.path = Path(path)
+        self.pass_s = pass_s
         self.name = f"file-audio:{self.path.name}"
         try:
             with av.open(str(self.path)) as c:
@@ -197,20 +200,30 @@ class FileAudio(AudioInput):
         pending = np.zeros((0, self.channels), np.float32)
         sent = 0
         self._next: float | None = None
+        ended = False
         with av.open(str(self.path)) as c:
             for frame in c.decode(audio=0):
+                if ended:
+                    break
                 for out in resampler.resample(frame):
                     pending = np.concatenate([pending, out.to_ndarray().reshape(-1, self.channels)])
                 while len(pending) >= block:
                     n = block
+                    if self.pass_s is not None:   # the pictures' pass is over: so is the sound's
+                        n = min(n, int(round(self.pass_s * self.rate)) - sent)
                     if self._next is not None:   # cut this pass at the next one's start
-                        n = min(block, int(round((self._next - t0) * self.rate)) - sent)
-                        if n <= 0:
+                        n = min(n, int(round((self._next - t0) * self.rate)) - sent)
+                    if n <= 0:
+                        if self._next is not None:
                             return self._next
+                        pending, ended = pending[:0], True
+                        break
                     if self._wait_until(t0 + (sent + n) / self.rate):
                         return None
                     self._deliver(pending[:n], t0 + sent / self.rate)
                     pending, sent = pending[n:], sent + n
+        if self.pass_s is not None:
+            pending = pending[:max(0, int(round(self.pass_s * self.rate)) - sent)]
         if len(pending) and self._next is None:
             self._deliver(pending, t0 + sent / self.rate)
         return self._next if self._next is not None else self._loops.get()   # wait for the next pass
