@@ -1,1 +1,1 @@
-"""The `poise` command line (analyse videos, manage sessions). Nothing outside this package imports it."""
+"""The `poise` command line (analyse videos, manage sessions). Only poise.app.launcher, the `poise` command, imports it."""

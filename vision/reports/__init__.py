@@ -1,1 +1,1 @@
-"""What leaves Poise as a file: the HTML report and the CSV / JSON exports of a session."""
+"""What Poise shows and writes: the one format table, the report document (HTML and PDF), CSV / JSON exports."""
