@@ -902,7 +902,7 @@ def print_report(fig: dict) -> None:
                    for r in p["profiles"]] for k in PROFILE_ROWS]
     rows.append(["(f/s while instrumented; process CPU ms/f)"] + [f"{r['fps']:.1f}; {r['process_cpu_ms']:.1f}" for r in p["profiles"]])
     table(head, rows)
-    print("\n5b. What each choice is worth: the pipeline with it undone (prototyped here, vision/ unchanged), "
+    print("\n5b. What each choice is worth: the pipeline with it undone (through its public options; nothing patched), "
           "every frame; f/s and ratio to bare MediaPipe on the same frames. Noisy: --decode-ab N repeats the decode rows")
     rows = []
     for r in p["what_ifs"]:
