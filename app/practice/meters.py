@@ -161,6 +161,7 @@ class MetersPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.meters = {name: ScoreMeter(name) for name in SCORE_NAMES}
+        self._pending: FrameScores | None = None   # the newest score, shown with the next frame
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(10)
@@ -168,12 +169,24 @@ class MetersPanel(QWidget):
             lay.addWidget(m)
 
     def advance(self, now: float | None = None) -> None:
-        """Ease the bars on (call as each camera frame arrives)."""
+        """Show the newest score and ease the bars on (call as each camera frame arrives)."""
+        if self._pending is not None:
+            scores, self._pending = self._pending, None
+            self._apply(scores)
         now = time.monotonic() if now is None else now
         for m in self.meters.values():
             m.bar.advance(now)
 
     def show_scores(self, scores: FrameScores | None) -> None:
+        """A score is shown with the next camera frame (``advance``), in the mirror's own window
+        update rather than one of its own; None (no source) clears the meters at once."""
+        if scores is None:
+            self._pending = None
+            self._apply(None)
+            return
+        self._pending = scores
+
+    def _apply(self, scores: FrameScores | None) -> None:
         if scores is None:
             for m in self.meters.values():
                 m.set_score(None, "")
