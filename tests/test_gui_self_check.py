@@ -123,7 +123,7 @@ def test_calibration_is_offered_before_the_first_session_and_sits_beside_the_mir
 
 def test_check_poise_on_me_in_the_real_window(qtbot, window, scripted_clip):
     from poise.vision.reports.export import render
-    from poise.vision.self_check import SELF_CHECK_KEY, STEPS, TOTAL_S
+    from poise.vision.practice.self_check import SELF_CHECK_KEY, STEPS, TOTAL_S
 
     w = window
     _, n_frames = scripted_clip

@@ -17,7 +17,7 @@ import pytest
 
 from poise.vision.calibration import calibrate
 from poise.vision.scoring import Scorer
-from poise.vision.self_check import SETTLE_S, STEPS, TOTAL_S, SelfCheck, judge, summary_line
+from poise.vision.practice.self_check import SETTLE_S, STEPS, TOTAL_S, SelfCheck, judge, summary_line
 
 MAN = "proctoringai__center_left_center.mp4"
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import CLIPS, clip
 from poise.vision.summary import longest_pause, summarize
 from poise.vision.types import FrameScores
-from poise.vision.voice import LiveVoice, voice_track_from_file
+from poise.vision.audio.voice import LiveVoice, voice_track_from_file
 
 VOICE_CLIP = "voice__center_left_center.mp4"
 SILENT_CLIP = "mediapipe__selfie_segmentation_web.mp4"   # a video stream only

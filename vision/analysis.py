@@ -24,7 +24,7 @@ from poise.vision.scoring import Scorer, SCORING_VERSION
 from poise.vision.sources import FrameSource, VideoFileSource
 from poise.vision.summary import SummaryAccumulator
 from poise.vision.types import SCHEMA_VERSION, CancelToken, Event, Frame, FrameScores, FrameUpdate, Progress, Summary
-from poise.vision.voice import voice_track_from_file
+from poise.vision.audio.voice import voice_track_from_file
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QProgressBar, QPushB
 
 from poise.app.theme import TEXT_MUTED
 from poise.vision.calibration import CalibrationError, calibrate
-from poise.vision.self_check import SELF_CHECK_KEY, STEPS, TOTAL_S, SelfCheck, summary_line
+from poise.vision.practice.self_check import SELF_CHECK_KEY, STEPS, TOTAL_S, SelfCheck, summary_line
 from poise.vision.setup_check import SETUP_KEY, measure_setup
 
 logger = logging.getLogger(__name__)

@@ -34,7 +34,7 @@ from poise.vision.models import ModelError, ModelPaths, resolve_models
 from poise.vision.person import PersonChoice
 from poise.vision.sources import LatestFrameSource, PacedFileSource, SourceError
 from poise.vision.types import CancelToken, Frame, FrameLandmarks, FrameUpdate
-from poise.vision.voice import LiveVoice
+from poise.vision.audio.voice import LiveVoice
 from poise.app.threads import worker_thread
 
 logger = logging.getLogger(__name__)

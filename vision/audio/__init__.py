@@ -1,1 +1,1 @@
-"""Sound in: the microphone and a video file's own audio track played as a microphone (Qt-free)."""
+"""Sound: the microphone, a video file's own audio track played as a microphone, and voice activity (Qt-free)."""

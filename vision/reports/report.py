@@ -11,7 +11,7 @@ from poise.vision.reports.format import (QUESTION_COLUMNS, SCORE_COLOURS, SCORE_
                                          score_figures)
 from poise.vision.reports.timeline_svg import timeline_svg
 from poise.vision.reports.voice_report import SpeakingPart, speaking_part
-from poise.vision.self_check import SELF_CHECK_KEY, summary_line
+from poise.vision.practice.self_check import SELF_CHECK_KEY, summary_line
 from poise.vision.sessions.store import Segment, SessionInfo
 from poise.vision.summary import CHOOSE_IN_WINDOW, not_measured_note
 from poise.vision.types import Event, EventKind, FrameScores
@@ -48,7 +48,7 @@ class Report:
     went_well: str
     do_better: str
     footer: str
-    setup_line: str = ""              # calibrated? checked on this setup (vision/self_check.py)?
+    setup_line: str = ""              # calibrated? checked on this setup (vision/practice/self_check.py)?
     question_columns: tuple[str, ...] = REPORT_QUESTION_COLUMNS
     event_columns: tuple[str, ...] = EVENT_COLUMNS
 
