@@ -17,6 +17,7 @@ from tqdm import tqdm
 from poise.vision.analysis import AnalysisSettings, result_header
 from poise.vision.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Parser, UserError, data_dir_arg, open_store
 from poise.vision.cli.sessions import HANDLERS, add_session_commands, analyze_many
+from poise.vision.person import parse_person
 from poise.vision.reports.format import summary_lines
 from poise.vision.reports.frame_stream import CsvFramesWriter, JsonFramesWriter
 from poise.vision.sessions.ingest import INTERRUPTED, ingest_file
@@ -81,8 +82,6 @@ def _cmd_analyze(args) -> int:
         raise UserError("--json and --csv take one video at a time.")
     if args.jobs < 1:
         raise UserError("--jobs must be 1 or more.")
-    from poise.vision.person import parse_person
-
     try:
         person = str(parse_person(args.person))
     except ValueError as exc:

@@ -12,6 +12,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from poise.vision.sessions.store import data_dir as resolve_data_dir
+
 logger = logging.getLogger(__name__)
 
 #: The decks shipped with Poise: the repository's assets/questions, installed as package data of
@@ -156,9 +158,7 @@ def load_deck(path: str | os.PathLike) -> Deck:
 
 def user_deck_dir(data_dir: str | os.PathLike | None = None) -> Path:
     """The folder where users drop their own decks (inside the Poise data directory)."""
-    from poise.vision.sessions.store import data_dir as resolve
-
-    return resolve(data_dir) / USER_SUBDIR
+    return resolve_data_dir(data_dir) / USER_SUBDIR
 
 
 def load_decks(user_dir: str | os.PathLike | None = None, builtin_dir: Path = BUILTIN_DIR
