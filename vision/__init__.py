@@ -1,6 +1,8 @@
 """Poise vision core: frames in, eye-contact / posture / fidgeting scores out. Never imports Qt."""
 
+import ctypes as _ctypes
 import os as _os
+import sys as _sys
 
 # Quiet the native libraries' start-up chatter on stderr (a user sees one clear sentence,
 # not a wall of C++ log lines). Set before cv2 / mediapipe initialise; POISE_DEBUG=1 keeps it.
@@ -9,3 +11,24 @@ if not _os.environ.get("POISE_DEBUG"):
     _os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
     _os.environ.setdefault("GLOG_minloglevel", "2")
     _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+# glibc gives every thread that allocates its own malloc arena (up to 8 per core); with the
+# decode, face, pose, hand, writer and GUI threads each holding freed native memory, RSS
+# drifted: 10 minutes of video grew +60.2 MB at most (+22.5 MB at the end) with the default,
+# +20.4 MB (+6.2 MB at the end, peak 451 -> 383 MB) with two arenas (scripts/benchmark.py
+# --memory-minutes 10, docs/benchmark.md). Set before the threads exist; other C libraries
+# and platforms are left alone. MALLOC_ARENA_MAX in the environment still wins.
+MALLOC_ARENAS = 2
+_M_ARENA_MAX = -8  # glibc's mallopt() parameter number
+
+
+def _limit_malloc_arenas() -> None:
+    if not _sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in _os.environ:
+        return
+    try:
+        _ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+    except (OSError, AttributeError):  # musl or another C library: keep its defaults
+        pass
+
+
+_limit_malloc_arenas()
