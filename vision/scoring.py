@@ -109,6 +109,18 @@ REVERSAL_STEP = 2.5            # a reversal needs a swing of this many noise flo
 # Hand-to-face touch: any hand point inside the face box grown by these fractions.
 TOUCH_GROW_X, TOUCH_GROW_UP, TOUCH_GROW_DOWN = 0.25, 0.45, 0.15
 TOUCH_SCORE = 0.7              # a touch alone reads as fidgeting (above the 0.5 line)
+# A hand seen on the face or head that then is not seen anywhere (neither model shows a hand:
+# none in the hand model's view or it skipped the frame, no pose hand point visible) is taken
+# to be there still for up to this long; a hand seen anywhere off the face ends the hold at
+# once. Not seen is not gone: (1) right after the hand model finds a hand by its search, it
+# skips the next frame by design (vision.landmarker._hand_due decides from runs up to n - 2);
+# (2) a hand on the head or in the hair is often hidden by the head itself: on the video4j
+# close-up (tests/test_people_and_hands.py) the hand model sees the hand on the head
+# 3.0-4.93 s, loses it when it slides behind the head at 5.0 s, and the pose wrist stays at
+# the head (visibility 0.41-0.49, under MIN_VISIBILITY) until it is seen again at 7.0 s.
+# At most half a fidgeting bout (vision.events RULES: 2 s above 0.5), so a bout always needs
+# at least 1 s of touch actually seen.
+TOUCH_HOLD_S = 1.0
 # Without shoulders, the face width stands in for body size: shoulder width is ~2.3 face
 # widths on the shared clips.
 SHOULDERS_PER_FACE_WIDTH = 2.3
@@ -126,8 +138,13 @@ MIN_HAND_SHARE = 0.6           # a hand must be visible in this share of the win
 # large, repeated finger movement counts as fiddling.
 HAND_MODEL_NOISE = HAND_NOISE
 FINGER_NOISE = 0.4
-# Finger movement above the noise that counts as full fiddling (the tips moving by about
-# +-0.4 hand sizes again and again: fingers drumming, a pen twirled, picking at nails).
+# Finger movement above the noise that counts as full fiddling: a spread of FINGER_NOISE +
+# FINGER_FULL = 0.8 hand sizes, repeated. n tips swinging +-A hand sizes give a spread of
+# A * sqrt(n / 2), so a repeated movement crosses the 0.5 line at a spread of 0.6: all five
+# fingers clenching +-0.4 score 0.58, four fingers drumming +-0.5 0.77 (+-0.6: 1.0), three
+# twirling something +-0.6 0.83; four drumming +-0.3 (spread 0.42, jitter-sized) score 0.02.
+# One smooth stroke (opening the hand, 1 hand size) stays at GESTURE_WEIGHT, 0.35 (real hand
+# landmarks with the fingers moved at 2-5 Hz: tests/test_hand_fidgeting_constructed.py).
 FINGER_FULL = 0.4
 
 
@@ -151,11 +168,13 @@ class Scorer:
         self._blink_since: float | None = None
         self._history: deque[_Sample] = deque()
         self._own = SessionBaseline()   # upright baseline learned from this session (uncalibrated)
+        self._touch_seen: float | None = None   # when a hand was last seen on the face (TOUCH_HOLD_S)
 
     def score(self, lm: FrameLandmarks) -> FrameScores:
         t = lm.timestamp_ms / 1000.0
         if lm.ambiguous:
             self._history.clear()
+            self._touch_seen = None
             r = Reason.MULTIPLE_PEOPLE
             return FrameScores(lm.index, t, None, None, None, r, r, r)
         g = measure(lm)
@@ -241,6 +260,7 @@ class Scorer:
             # The user is identified by their face; a pose without one may be anybody (or a
             # cartoon, as after the cut in pyfeat__face_noface.mov).
             self._history.clear()
+            self._touch_seen = None
             return None, Reason.NO_FACE, {}
         scale = g.shoulder_width or (g.face_width * SHOULDERS_PER_FACE_WIDTH if g.face_width else None)
         if not scale:
@@ -250,7 +270,7 @@ class Scorer:
         self._history.append(_Sample(t, scale, g.face_centre, _hand_positions(g.hands), centres, fingers))
         while self._history and t - self._history[0].t > FIDGET_WINDOW_S:
             self._history.popleft()
-        touch = _face_touch(g)
+        touch = self._touch(t, g)
         if t - self._history[0].t < FIDGET_MIN_SPAN_S:
             return None, Reason.WARMING_UP, {"touch": touch}
         scale = float(np.median([s.scale for s in self._history]))
@@ -280,6 +300,17 @@ class Scorer:
             "touch": touch,
         }
         return min(1.0, score), None, comps
+
+    def _touch(self, t: float, g: Geometry) -> bool | None:
+        """A hand on the face now, or seen there within TOUCH_HOLD_S and seen nowhere since."""
+        touch = _face_touch(g)
+        if touch:
+            self._touch_seen = t
+        elif _hand_seen(g):
+            self._touch_seen = None
+        elif self._touch_seen is not None and t - self._touch_seen <= TOUCH_HOLD_S:
+            return True
+        return touch
 
 
 def _calibrated_gaze_penalty(dy: float, dp: float) -> float:
@@ -395,6 +426,13 @@ def _motion_term(spread: float, noise: float, full: float, reversals: int) -> fl
     amount = min(1.0, max(0.0, spread - noise) / full)
     repetitive = min(1.0, reversals / FULL_REVERSALS)
     return amount * (GESTURE_WEIGHT + (1.0 - GESTURE_WEIGHT) * repetitive)
+
+
+def _hand_seen(g: Geometry) -> bool:
+    """Whether either model shows a hand of the user on this frame (anywhere in the picture)."""
+    if g.hand_points:
+        return True
+    return g.hands is not None and bool((g.hands[:, 2] >= MIN_VISIBILITY).any())
 
 
 def _face_touch(g: Geometry) -> bool | None:
