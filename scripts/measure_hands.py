@@ -15,7 +15,9 @@ at a lower rate, or only when hands are in frame (docs/benchmark.md, "The hand m
 ``--noise`` instead measures the hand model's noise floors behind vision/scoring.py's
 HAND_MODEL_NOISE and FINGER_NOISE: still frames of mediapipe__selfie_segmentation_web (hands
 clasped or resting in view) repeated with fresh camera noise (sigma 4) per frame, and the
-RMS spread of each hand's centre (body widths) and finger shape (hand sizes) over 1.5 s windows.
+RMS spread of each hand's centre (body widths) and finger shape (hand sizes) over 1.5 s windows,
+and each hand point's own jitter (standard deviation per axis over the run, in hand sizes:
+the jitter tests/test_hand_fidgeting_constructed.py puts on a still hand).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ import numpy as np  # noqa: E402
 
 from poise.vision.landmarker import WORKING_LONG_SIDE, Landmarker, native_stderr_silenced, working_rgb  # noqa: E402
 from poise.vision.sources import read_frames  # noqa: E402
-from poise.vision.features import measure  # noqa: E402
+from poise.vision.features import H_TIPS, hand_size, measure  # noqa: E402
 from poise.vision.scoring import FIDGET_WINDOW_S, _hand_model_slots, _spread  # noqa: E402
 from poise.vision.types import Frame  # noqa: E402
 
@@ -53,13 +55,15 @@ def noise_floor() -> None:
     print(f"{NOISE_CLIP}: still frames + camera noise sigma {NOISE_SIGMA}, {window}-frame windows; RMS spread p50 / p95 / max")
     for start in NOISE_FRAMES:
         base = frames[start].astype(np.float64)
-        samples, previous = [], [None, None]
+        samples, previous, points = [], [None, None], ([], [])
         with Landmarker() as lm:
             for i in range(NOISE_REPEATS):
                 image = np.clip(base + rng.normal(0, NOISE_SIGMA, base.shape), 0, 255).astype(np.uint8)
                 g = measure(lm.detect(Frame(i, int(i * 1000 / fps), image)))
                 previous, fingers = _hand_model_slots(g.hand_points, previous)
                 samples.append((g.shoulder_width, previous, fingers))
+                for pts in g.hand_points or ():   # each hand's points, in the slot of its centre
+                    points[previous.index(tuple(map(float, pts.mean(axis=0))))].append(pts)
         scale = float(np.median([s[0] for s in samples if s[0]]))
         for k in (0, 1):
             centre, shape = [], []
@@ -71,6 +75,12 @@ def noise_floor() -> None:
                 shape += [f] if f is not None else []
             if centre:
                 print(f"  frame {start} hand slot {k}: centre {_stats(centre)} body widths; fingers {_stats(shape)} hand sizes")
+            if len(points[k]) >= window:
+                pts = np.asarray(points[k])
+                jitter = pts.std(axis=0) / np.median([hand_size(p) for p in pts])
+                print(f"  frame {start} hand slot {k} ({len(pts)} frames): point jitter median {np.median(jitter):.4f}, "
+                      f"p90 {np.percentile(jitter, 90):.4f}, tips median {np.median(jitter[list(H_TIPS)]):.4f}, "
+                      f"max {jitter.max():.4f} hand sizes")
 
 
 def _stats(v: list[float]) -> str:
