@@ -1,10 +1,12 @@
 """Choosing the person in the window: a click on a face in File › Analyse video, and a click on
 yourself in the live mirror (mirrored for display; inference sees the unmirrored frame).
 
-The clip is a gallery view built from two shared clips (tests/test_people_and_hands.py):
-proctoringai__center_left_center from 6 s (eyes turned away) on the left,
-proctoringai__center_focus (eye contact) on the right: the same man at the same size, so
-without a choice nobody is scored, and the eye contact tells whose scores came out.
+The clips are built from two shared clips (tests/test_people_and_hands.py):
+proctoringai__center_left_center from 6 s (eyes turned away) and proctoringai__center_focus
+(eye contact), so the eye contact tells whose scores came out. A gallery view: the two side by
+side, the same man at the same size, so without a choice nobody is scored. A speaker view: the
+look-away as a self-view a quarter of the picture's height, which the face model finds only
+when Poise looks closer at the place clicked.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from PySide6.QtTest import QTest
 from conftest import clip
 from poise.vision.sources import read_frames
 from poise.vision.types import Reason
-from test_people_and_hands import write_video
+from test_people_and_hands import inset, write_video
 
 pytestmark = pytest.mark.gui
 
@@ -33,6 +35,15 @@ def short_gallery(tmp_path_factory):
     left = left[72:120]   # 6-10 s: eyes turned away (shared labels)
     right, _ = read_frames(clip("proctoringai__center_focus.mp4"), stride=2, limit=48)
     return write_video(tmp_path_factory.mktemp("clips") / "gallery.mp4", [np.hstack([a, b]) for a, b in zip(left, right)], FPS)
+
+
+@pytest.fixture(scope="module")
+def short_speaker_view(tmp_path_factory):
+    away, _ = read_frames(clip("proctoringai__center_left_center.mp4"), stride=2, limit=120)
+    away = away[72:120]   # 6-10 s: eyes turned away (shared labels)
+    steady, _ = read_frames(clip("proctoringai__center_focus.mp4"), stride=2, limit=48)
+    return write_video(tmp_path_factory.mktemp("clips") / "speaker.mp4",
+                       [inset(s, a, 0.25)[0] for a, s in zip(away, steady)], FPS)
 
 
 def click_at(widget, rect, fx, fy):
@@ -98,3 +109,28 @@ def test_live_mirror_click_on_your_face_ends_the_two_people_blank(qtbot, poise_h
     finally:
         w.close()
         store.close()
+
+
+def test_analyse_dialog_scores_a_quarter_height_self_view_clicked_on(qtbot, store, models, short_speaker_view,
+                                                                     no_modal_dialogs):
+    from poise.app.review.analyze_dialog import AnalyzeVideoDialog
+
+    dlg = AnalyzeVideoDialog(store, models, close_on_success=False)
+    qtbot.addWidget(dlg)
+    dlg.resize(640, 560)
+    dlg.show()
+    try:
+        dlg.choose_video(short_speaker_view)
+        picker = dlg.person_picker
+        click_at(picker.picture, picker.picture.image_rect(), 0.85, 0.88)   # the self-view
+        with qtbot.waitSignal(dlg.session_saved, timeout=ANALYSIS_TIMEOUT_MS) as saved:
+            QTest.mouseClick(dlg.analyse_button, Qt.MouseButton.LeftButton)
+        info = store.get_session(saved.args[0])
+        assert info.settings["person"] == picker.choice
+        # The large face looks into its lens all along; the self-view's man looks away.
+        frames = store.load_frames(saved.args[0])
+        assert sum(f.eye_contact is not None for f in frames) >= 0.9 * len(frames), "the self-view is found and scored"
+        assert sum(f.posture is not None for f in frames) >= 0.9 * len(frames), "its posture is measured in the crop"
+        assert info.summary.eye_contact_share < 0.3 and info.summary.longest_look_away_s > 2.0
+    finally:
+        dlg.shutdown()

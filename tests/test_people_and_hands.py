@@ -1,6 +1,7 @@
 """Choosing the person and seeing hands, on clips built from the shared clips (issue 10,
-failures 2 and 3): a gallery-view call (two tiles side by side), a speaker view with a small
-self-view inset, and a close-up in which the shoulders are out of frame and a hand is on the
+failures 2 and 3): a gallery-view call (two tiles side by side), speaker views with a small
+self-view inset (a third, a quarter and a fifth of the picture's height: the two smaller ones
+the face model does not find on the whole frame, so Poise looks closer), and a close-up in which the shoulders are out of frame and a hand is on the
 head. Each clip is written to a real video file, so the whole file path (decode, stride,
 analysis, CLI) runs as for a user's recording.
 
@@ -20,6 +21,8 @@ import pytest
 from conftest import clip
 from poise.vision.analysis import AnalysisSettings, analyze, open_video
 from poise.vision.cli.main import main as cli_main
+from poise.vision.crops import roi_side, search_crops
+from poise.vision.landmarker import Landmarker
 from poise.vision.person import parse_person
 from poise.vision.sources import read_frames
 from poise.vision.summary import not_measured_note
@@ -27,7 +30,11 @@ from poise.vision.types import EventKind, Reason
 
 FPS = 12.0            # the 24 fps proctoring clips, every second frame
 FRAMES = 126          # 10.5 s: the length of center_focus
-INSET_SCALE = 0.33    # a self-view a third of the picture's height (0.25 is too small for the face model)
+# Self-views a third, a quarter and a fifth of the picture's height. The face model finds the
+# third on the whole frame; the quarter and the fifth only in a crop (scripts/measure_inset.py).
+INSET_SCALES = (0.33, 0.25, 0.2)
+INSET_MARGIN = 16     # px from the bottom right corner
+LANDSCAPE = (1280, 720)  # a call recording's size, in which the face model misses even a third
 
 
 def write_video(path, frames, fps):
@@ -54,18 +61,43 @@ def gallery(tiles, tmp_path_factory):
     return write_video(tmp_path_factory.mktemp("clips") / "gallery.mp4", [np.hstack([a, s]) for a, s in zip(away, steady)], FPS)
 
 
-@pytest.fixture(scope="module")
-def speaker_view(tiles, tmp_path_factory):
+def inset(big, small, scale):
+    """``small`` scaled by ``scale`` over the bottom right corner of ``big``, and its box
+    (x0, y0, x1, y1) as fractions of the picture."""
+    out = big.copy()
+    s = cv2.resize(small, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    h, w = s.shape[:2]
+    out[-h - INSET_MARGIN:-INSET_MARGIN, -w - INSET_MARGIN:-INSET_MARGIN] = s
+    H, W = big.shape[:2]
+    return out, ((W - w - INSET_MARGIN) / W, (H - h - INSET_MARGIN) / H, (W - INSET_MARGIN) / W, (H - INSET_MARGIN) / H)
+
+
+@pytest.fixture(scope="module", params=INSET_SCALES, ids=["third", "quarter", "fifth"])
+def speaker_view(request, tiles, tmp_path_factory):
+    """(path, inset box as fractions of the picture, inset scale)."""
     away, steady = tiles
+    frames = [inset(s, a, request.param) for a, s in zip(away, steady)]
+    path = write_video(tmp_path_factory.mktemp("clips") / f"speaker_{request.param}.mp4", [f for f, _ in frames], FPS)
+    return path, frames[0][1], request.param
 
-    def inset(big, small):
-        out = big.copy()
-        s = cv2.resize(small, None, fx=INSET_SCALE, fy=INSET_SCALE, interpolation=cv2.INTER_AREA)
-        h, w = s.shape[:2]
-        out[-h - 16:-16, -w - 16:-16] = s
-        return out
 
-    return write_video(tmp_path_factory.mktemp("clips") / "speaker.mp4", [inset(s, a) for a, s in zip(away, steady)], FPS)
+@pytest.fixture(scope="module")
+def landscape_speaker_view(tiles, tmp_path_factory):
+    """A 1280x720 call recording: the large (portrait) tile fitted in the middle, the self-view a
+    quarter of the height in the bottom right corner; (path, inset box as fractions)."""
+    away, steady = tiles
+    W, H = LANDSCAPE
+
+    def compose(big, small):
+        k = H / big.shape[0]
+        big = cv2.resize(big, (round(big.shape[1] * k), H), interpolation=cv2.INTER_AREA)
+        out = np.zeros((H, W, 3), np.uint8)
+        x0 = (W - big.shape[1]) // 2
+        out[:, x0:x0 + big.shape[1]] = big
+        return inset(out, small, 0.25 * H / small.shape[0])
+
+    frames = [compose(s, a) for a, s in zip(away, steady)]
+    return write_video(tmp_path_factory.mktemp("clips") / "landscape.mp4", [f for f, _ in frames], FPS), frames[0][1]
 
 
 CLOSEUP_HAND_S = 2.8   # the hand comes into the close-up at 2.87-3.0 s (hand model: 3.0 s)
@@ -92,14 +124,23 @@ def closeup_before_the_hand(tmp_path_factory):
 
 
 _RUNS: dict = {}
+_FACES: dict = {}   # (path, person) -> the scored face's centre per frame (None: no face)
+_LOOKED: dict = {}  # (path, person) -> (crop looked at in the end, search crops tried)
 
 
 def run(path, person="largest"):
     key = (str(path), person)
     if key not in _RUNS:
         settings = AnalysisSettings(analysis_fps=FPS, person=person)
-        with open_video(path, settings) as src:
-            _RUNS[key] = analyze(src, settings=settings, keep_frames=True)
+        centres = _FACES[key] = []
+        with open_video(path, settings) as src, Landmarker(person=parse_person(person)) as lm:
+            def keep_centre(update):  # the last update (frame None) only closes the events
+                if update.frame is not None:
+                    face = update.landmarks.face
+                    centres.append(None if face is None else face[:, :2].mean(axis=0))
+
+            _RUNS[key] = analyze(src, settings=settings, keep_frames=True, landmarker=lm, on_result=keep_centre)
+            _LOOKED[key] = (lm.crop, lm.crops_tried)
     return _RUNS[key]
 
 
@@ -139,18 +180,72 @@ def test_gallery_view_scores_the_chosen_tile(gallery, side):
 
 
 def test_speaker_view_default_scores_the_large_face_and_a_click_on_the_inset_scores_the_user(speaker_view):
-    big = run(speaker_view)
+    path, box, scale = speaker_view
+    big = run(path)
     assert look_away_seconds(big) == 0 and big.summary.mean_eye_contact > 0.8
+    assert _LOOKED[(str(path), "largest")] == (None, 0), "default analysis never looks closer"
     for choice in ("bottom", "0.85,0.88"):
-        inset = run(speaker_view, choice)
+        inset = run(path, choice)
         measured = [f for f in inset.frames if f.eye_contact is not None]
         assert len(measured) >= 0.9 * len(inset.frames), choice
+        centres = [c for c in _FACES[(str(path), choice)] if c is not None]
+        assert len(centres) == len(measured) and all(box[0] < x < box[2] and box[1] < y < box[3] for x, y in centres), \
+            f"{choice}: the scored face is the inset's, in whole-frame coordinates"
         assert 2.5 < look_away_seconds(inset) < 6.5, choice
         assert np.mean([f.eye_contact for f in measured if 6.5 < f.t < 10]) < 0.3, choice
         assert np.mean([f.eye_contact for f in measured if f.t < 5]) > 0.8, choice
-        # The pose model follows the large person, so the inset's posture is not measurable;
-        # that is not "no face found".
+        # The models look at a crop around the inset (the pose model on the whole frame
+        # follows the large person), so the inset's posture is measured, upright.
+        crop, tried = _LOOKED[(str(path), choice)]
+        assert crop is not None, choice
+        assert (scale == 0.33) == (tried == 0), f"{choice}: only an inset the whole frame misses is searched for"
+        posture = [f.posture for f in inset.frames if f.posture is not None]
+        assert len(posture) >= 0.9 * len(inset.frames) and np.mean(posture) > 0.8, choice
         assert not_measured_note(inset.summary) is None, choice
+
+
+def test_landscape_call_recording_self_view_is_found_by_looking_closer(landscape_speaker_view):
+    path, box = landscape_speaker_view
+    r = run(path, "right")
+    measured = [f for f in r.frames if f.eye_contact is not None]
+    assert len(measured) >= 0.9 * len(r.frames)
+    centres = [c for c in _FACES[(str(path), "right")] if c is not None]
+    assert all(box[0] < x < box[2] and box[1] < y < box[3] for x, y in centres), "the self-view, not the large face"
+    crop, tried = _LOOKED[(str(path), "right")]
+    assert crop is not None and tried >= 1
+    assert 2.5 < look_away_seconds(r) < 6.5
+    assert np.mean([f.eye_contact for f in measured if 6.5 < f.t < 10]) < 0.3
+    assert np.mean([f.eye_contact for f in measured if f.t < 5]) > 0.8
+    assert sum(f.posture is not None for f in r.frames) >= 0.9 * len(r.frames)
+
+
+def test_search_crops_lie_along_the_chosen_side_corners_first():
+    w, h = 480, 848                      # the speaker views' size (portrait clips)
+    side = roi_side(w, h)
+    assert side == round(0.3 * h)
+    bottom = search_crops(parse_person("bottom"), w, h)
+    assert bottom[0] == (w - side, h - side, side) and bottom[1] == (0, h - side, side), "the corners first, right first"
+    right = search_crops(parse_person("right"), w, h)
+    assert {(x, s) for x, _, s in right} == {(w - side, side)} and right[0][1] in (0, h - side)
+    ys = sorted(y for _, y, _ in right)
+    assert ys[0] == 0 and ys[-1] == h - side and max(b - a for a, b in zip(ys, ys[1:])) <= side / 2 + 1, \
+        "overlapping by half: a face smaller than half a crop is wholly inside one"
+    assert search_crops(parse_person("0.99,0.99"), w, h) == [(w - side, h - side, side)], "kept inside the frame"
+    assert search_crops(parse_person("largest"), w, h) == []
+
+
+def test_cli_person_on_a_quarter_height_self_view(tiles, tmp_path, capsys):
+    away, steady = tiles
+    path = write_video(tmp_path / "speaker_quarter.mp4", [inset(s, a, 0.25)[0] for a, s in zip(away, steady)], FPS)
+    out_json = tmp_path / "inset.json"
+    assert cli_main(["analyze", str(path), "--no-save", "--quiet", "--fps", "12", "--person", "0.85,0.88",
+                     "--json", str(out_json)]) == 0
+    data = json.loads(out_json.read_text())
+    frames = [f for f in data["frames"] if f["eye_contact"] is not None]
+    assert len(frames) >= 0.9 * len(data["frames"])
+    assert np.mean([f["eye_contact"] for f in frames if f["t"] < 5]) > 0.8
+    assert np.mean([f["eye_contact"] for f in frames if 6.5 < f["t"] < 10]) < 0.3
+    assert any(e["kind"] == "look_away" for e in data["events"])
 
 
 def test_cli_person_option(gallery, tmp_path, capsys):

@@ -15,6 +15,17 @@ BYSTANDER_AREA_RATIO = 0.5
 # to the same seat lands well within it.
 REACQUIRE_MAX = 0.25
 
+# The whole frame shows the chosen person (so Poise need not look closer, vision.crops) when their face is in the outer third of the frame
+# on the chosen side: in a speaker view the large face sits near the middle (a 1920x1080 view
+# with a quarter-height self-view on the right: with half the frame counted, "right" took the
+# large face, just right of the middle, for the user); a gallery's two tiles have their faces
+# at about 0.25 and 0.75.
+SIDE_SHARE = 1 / 3
+# ... or, for a point, when the point is on the face's box widened by this share of its size
+# each way (a click on the face or just beside it). A click further off is on someone the
+# whole frame does not show (a small self-view next to the large face).
+POINT_MARGIN = 0.5
+
 SIDES = ("left", "right", "top", "bottom")
 POSITIONS_HELP = "left, right, top, bottom, largest or X,Y (fractions of the frame, e.g. 0.75,0.5)"
 
@@ -90,3 +101,23 @@ def pick_face(choice: PersonChoice, centres: list[np.ndarray], areas: list[float
     dists = [float(np.linalg.norm((c - target) * aspect)) for c in centres]
     best = int(np.argmin(dists))
     return (best, False) if dists[best] <= REACQUIRE_MAX else (None, False)
+
+
+def is_there(choice: PersonChoice, face: np.ndarray) -> bool:
+    """Whether ``face`` (landmarks, normalised x, y) is where ``choice`` points: its centre in
+    the outer SIDE_SHARE of the frame for a side; for a point, the point on the face's box
+    widened by half its size each way (POINT_MARGIN); any face for largest."""
+    lo, hi = face[:, :2].min(axis=0), face[:, :2].max(axis=0)
+    x, y = (lo + hi) / 2
+    if choice.kind == "left":
+        return x < SIDE_SHARE
+    if choice.kind == "right":
+        return x > 1 - SIDE_SHARE
+    if choice.kind == "top":
+        return y < SIDE_SHARE
+    if choice.kind == "bottom":
+        return y > 1 - SIDE_SHARE
+    if choice.kind == "point":
+        margin = (hi - lo) * POINT_MARGIN
+        return bool(lo[0] - margin[0] <= choice.x <= hi[0] + margin[0] and lo[1] - margin[1] <= choice.y <= hi[1] + margin[1])
+    return True
