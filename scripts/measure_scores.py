@@ -39,23 +39,30 @@ def labelled_segments():
 def agreement():
     print("Eye-contact agreement (frame level, eye_contact >= 0.5 vs label, transitions excluded, 15 Hz):")
     segs = labelled_segments()
-    all_hits = all_total = 0
+    hits = {True: 0, False: 0}   # per class: label "camera" (True) or any averted label (False)
+    totals = {True: 0, False: 0}
     for name in sorted({s[0] for s in segs}):
         with open_video(CLIPS / name) as src:
             r = analyze(src, keep_frames=True)
-        hits = total = none = 0
+        clip_hits = clip_total = none = 0
         for _, a, b, label in (s for s in segs if s[0] == name and s[3] != "transition"):
+            camera = label == "camera"
             for f in r.frames:
                 if a <= f.t < b:
                     if f.eye_contact is None:
                         none += 1
                         continue
-                    total += 1
-                    hits += (f.eye_contact >= 0.5) == (label == "camera")
-        all_hits += hits
-        all_total += total
-        print(f"  {name:42s} {hits:4d}/{total:<4d} = {hits / total:.3f}  (not measurable: {none})")
+                    ok = (f.eye_contact >= 0.5) == camera
+                    clip_total += 1
+                    clip_hits += ok
+                    totals[camera] += 1
+                    hits[camera] += ok
+        print(f"  {name:42s} {clip_hits:4d}/{clip_total:<4d} = {clip_hits / clip_total:.3f}  (not measurable: {none})")
+    all_hits, all_total = sum(hits.values()), sum(totals.values())
     print(f"  {'all labelled frames':42s} {all_hits:4d}/{all_total:<4d} = {all_hits / all_total:.3f}")
+    recall = {k: hits[k] / totals[k] for k in totals}
+    print(f"  camera frames {hits[True]}/{totals[True]} = {recall[True]:.3f}, averted frames "
+          f"{hits[False]}/{totals[False]} = {recall[False]:.3f}, balanced accuracy {(recall[True] + recall[False]) / 2:.3f}")
 
 
 def noise_floor():

@@ -1,4 +1,4 @@
-"""Slight sideways gaze and down-and-aside gaze do not read as eye contact against a calibration.
+"""Slight sideways gaze and down-and-aside gaze do not read as eye contact.
 
 Ground truth by construction, on real MediaPipe landmarks: the frames of
 proctoringai__center_left_center.mp4 where the man looks into the lens (0-5.5 s,
@@ -7,6 +7,14 @@ eyes by a known angle (features.EYE_HALF_WIDTH_OVER_RADIUS), and his eyeLookDown
 raised by a known downward angle (features.EYE_PITCH_PER_BLENDSHAPE_UNIT). Calibrated on his
 own first 4 s. Before the calibrated gaze zone (SCORING_VERSION 2) a gaze 10 deg aside scored
 0.78 and 7 deg aside plus 20 deg down scored 0.69: both read as eye contact.
+
+Without calibration (the second half of this file) the same construction runs on five faces,
+the lens-looking stretches of five clips. There the target is the default lens direction, and
+each face's own lens gaze measures up to 6.8 deg aside of it (scoring.GAZE_DEAD_YAW), so a
+10-12 deg look toward the other side can still read as contact: only calibration removes that.
+Measured in SCORING_VERSION 3 (mean eye contact, uncalibrated): lens 0.80-1.00 (every frame
+>= 0.5 but one); 15 deg aside
+0.00-0.30 (before, with the rectangular zone: up to 0.79); 12 deg 0.01-0.63; 10 deg 0.02-0.84.
 """
 
 from __future__ import annotations
@@ -79,3 +87,51 @@ def test_looking_down_and_aside_is_not_eye_contact_but_a_small_glance_down_is(le
     assert mean_eye(frames, cal, aside_deg=7, down_deg=20) < 0.5
     assert mean_eye(frames, cal, down_deg=15) > 0.8      # a glance down at notes is still contact
     assert mean_eye(frames, cal, aside_deg=5) > 0.8      # so is a gaze 5 deg off the lens
+
+
+# Lens-looking stretches (s) of five faces: shared labels for the Proctoring-AI clips, our labels
+# (tests/test_scores_on_clips.py) for the others.
+FACES = [
+    ("proctoringai__center_left_center.mp4", 0.0, 5.5),
+    ("proctoringai__center_focus.mp4", 0.0, 10.5),
+    ("grid_lipnet__lbax4n.mpg", 0.0, 3.0),
+    ("tfjsmodels__facemesh_demo_input.mp4", 9.0, 10.8),
+    ("mediapipe__selfie_segmentation_web.mp4", 6.75, 9.0),
+]
+
+
+@pytest.fixture(scope="module")
+def faces(clip_landmarks):
+    return {name: [lm for lm in clip_landmarks(name) if a * 1000 <= lm.timestamp_ms < b * 1000 and lm.face is not None]
+            for name, a, b in FACES}
+
+
+@pytest.mark.parametrize("name", [f[0] for f in FACES])
+def test_uncalibrated_a_look_15_deg_aside_is_not_eye_contact_on_any_face(faces, name):
+    frames = faces[name]
+    scorer = Scorer()
+    lens = [s.eye_contact for s in map(scorer.score, frames)]
+    assert np.mean([v >= 0.5 for v in lens]) >= 0.95, "looking into the lens is eye contact (>= 0.5)"
+    for side in (1, -1):
+        assert mean_eye(frames, None, aside_deg=15 * side) < 0.5, f"15 deg to the {'right' if side > 0 else 'left'}"
+
+
+@pytest.mark.parametrize("name", [f[0] for f in FACES])
+def test_uncalibrated_a_look_12_deg_aside_is_not_eye_contact_on_the_side_of_the_face_offset(faces, name):
+    """12 deg on the side toward which this face's own lens gaze already measures (the offset
+    adds): caught on every face. On the other side the offset subtracts (0.23-0.63)."""
+    frames = faces[name]
+    offset = np.median([s.components.gaze_yaw for s in map(Scorer().score, frames) if s.components])
+    side = 1 if offset >= 0 else -1
+    assert mean_eye(frames, None, aside_deg=12 * side) < 0.3
+
+
+@pytest.mark.parametrize("name", [f[0] for f in FACES[:3]])
+def test_calibrated_10_deg_either_side_or_down_and_aside_is_not_eye_contact(faces, name):
+    frames = faces[name]
+    cal = calibrate([lm for lm in frames if lm.timestamp_ms < frames[0].timestamp_ms + 3000])
+    assert mean_eye(frames, cal) > 0.95
+    for side in (1, -1):
+        assert mean_eye(frames, cal, aside_deg=10 * side) < 0.5
+        assert mean_eye(frames, cal, aside_deg=7 * side, down_deg=20) < 0.5
+    assert mean_eye(frames, cal, down_deg=15) > 0.8

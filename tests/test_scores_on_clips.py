@@ -23,16 +23,32 @@ def gaze_labels():
     return [(r["file"], float(r["start_s"]), float(r["end_s"]), r["label"]) for r in rows]
 
 
-# Our own labels, from looking at contact sheets of the frames every 0.5 s:
-# the man in pyfeat__single_face and the GRID speaker look into the lens throughout.
+# Our own labels, from looking at the frames (contact sheets of the eyes every 0.08-0.5 s,
+# enlarged; boundaries within about 0.1 s, the moments in between left out):
+# - the GRID speaker looks into the lens throughout; so does the woman in the tfjs demo while
+#   her head is level (0.3-1.0, 6.2-6.9 and 9.0-10.8 s; left out: her strong head rolls, where
+#   the eyes cannot be judged, and the grimace with one eye shut at 7-7.5 and 8-8.9 s).
+# - pyfeat__single_face: his irises sit toward his right in both eyes the whole clip (head
+#   nearly frontal, -3 deg; measured gaze 8-12 deg aside and 8 deg down), most likely at a
+#   phone screen beside its camera. SOURCES.md says "looks at the camera"; by eye and by
+#   measurement it is the slight sideways gaze of issue 10 (10-15 deg off the lens), which must
+#   not read as eye contact. Until SCORING_VERSION 3 it was labelled "camera".
+# - mediapipe__selfie_segmentation_web: the woman looks into the lens, then down at her hands
+#   three times (her lids drop as in a blink: see scoring.BLINK_HOLD_S).
+# - video4j: the older man looks off past the camera (up and to the side) for the first 2.5 s.
 OWN_LABELS = [
-    ("pyfeat__single_face.mp4", 0.0, 2.4, "camera"),
+    ("pyfeat__single_face.mp4", 0.0, 2.4, "averted_slightly"),
     ("grid_lipnet__lbax4n.mpg", 0.0, 3.0, "camera"),
-    # The woman looks down at her hands at about 1.5-3.2 s and into the lens at 0-1.0 and 7.5-9 s.
-    ("mediapipe__selfie_segmentation_web.mp4", 0.0, 1.0, "camera"),
-    ("mediapipe__selfie_segmentation_web.mp4", 1.8, 3.1, "averted_down"),
-    ("mediapipe__selfie_segmentation_web.mp4", 7.6, 9.0, "camera"),
-    # The older man looks off past the camera (up and to the side) for the first 2.5 s.
+    ("tfjsmodels__facemesh_demo_input.mp4", 0.3, 1.0, "camera"),
+    ("tfjsmodels__facemesh_demo_input.mp4", 6.2, 6.9, "camera"),
+    ("tfjsmodels__facemesh_demo_input.mp4", 9.0, 10.8, "camera"),
+    ("mediapipe__selfie_segmentation_web.mp4", 0.0, 0.95, "camera"),
+    ("mediapipe__selfie_segmentation_web.mp4", 1.1, 3.1, "averted_down"),
+    ("mediapipe__selfie_segmentation_web.mp4", 3.4, 3.82, "camera"),
+    ("mediapipe__selfie_segmentation_web.mp4", 3.95, 4.66, "averted_down"),
+    ("mediapipe__selfie_segmentation_web.mp4", 4.72, 5.78, "camera"),
+    ("mediapipe__selfie_segmentation_web.mp4", 5.9, 6.65, "averted_down"),
+    ("mediapipe__selfie_segmentation_web.mp4", 6.75, 9.0, "camera"),
     ("video4j__pexels-kindel-media-8164110.mp4", 0.0, 2.5, "averted"),
 ]
 
@@ -64,6 +80,34 @@ def test_eye_contact_agrees_with_our_labels(analysed_clip, name):
     assert hits / total >= AGREEMENT_TARGET, f"{name}: agreement {hits}/{total}"
 
 
+def test_balanced_accuracy_over_every_labelled_frame(analysed_clip):
+    """Issue 10's measure: the mean of the share of lens frames called eye contact and the share
+    of averted frames called not. SCORING_VERSION 2 on these labels: 0.830 (0.997 and 0.663);
+    version 3: 0.971 (scripts/measure_scores.py)."""
+    segments = gaze_labels() + OWN_LABELS
+    hits = {True: 0, False: 0}
+    totals = {True: 0, False: 0}
+    for name in sorted({s[0] for s in segments}):
+        for _, start, end, label in (s for s in segments if s[0] == name and s[3] != "transition"):
+            camera = label == "camera"
+            for f in analysed_clip(name).frames:
+                if start <= f.t < end and f.eye_contact is not None:
+                    totals[camera] += 1
+                    hits[camera] += (f.eye_contact >= EYE_LINE) == camera
+    assert totals[True] > 300 and totals[False] > 150
+    balanced = (hits[True] / totals[True] + hits[False] / totals[False]) / 2
+    assert balanced >= 0.95, f"balanced accuracy {balanced:.3f}: {hits} of {totals}"
+
+
+def test_a_look_down_is_not_held_as_a_blink(analysed_clip):
+    # mediapipe__selfie_segmentation_web: her lids drop like a blink as she looks down at her
+    # hands (eyeBlink 0.5-0.76 for 0.8-2.2 s); her head drops 4-12 deg, a blink's moves < 3.
+    r = analysed_clip("mediapipe__selfie_segmentation_web.mp4")
+    for onset in (1.0, 3.88, 5.84):
+        down = [f for f in r.frames if onset + 0.15 <= f.t < onset + 0.6]
+        assert down and all(f.eye_contact < EYE_LINE for f in down), onset
+
+
 def test_eyes_only_aversion_is_caught_and_becomes_a_look_away_event(analysed_clip):
     # proctoringai__center_left_center: head still, eyes turned sideways about 6-11 s.
     r = analysed_clip("proctoringai__center_left_center.mp4")
@@ -78,12 +122,15 @@ def test_eyes_only_aversion_is_caught_and_becomes_a_look_away_event(analysed_cli
 
 @pytest.mark.parametrize("name", ["grid_lipnet__lbax4n.mpg", "pyfeat__single_face.mp4"])
 def test_blinks_are_not_look_aways(analysed_clip, name):
-    # Both men blink once (eyeBlink > 0.5 for 2-3 frames) while looking into the lens;
-    # analysed at every frame so the blink is not skipped by the analysis stride.
+    # Both men blink once (eyeBlink > 0.5 for 2-3 frames) while their gaze stays put (the GRID
+    # speaker into the lens, pyfeat slightly aside); analysed at every frame so the blink is
+    # not skipped by the analysis stride. A blink holds the gaze: the score does not move.
     r = analysed_clip(name, analysis_fps=0)
-    blinks = [f for f in r.frames if f.components.blink]
+    blinks = [i for i, f in enumerate(r.frames) if f.components.blink]
     assert blinks, f"expected a blink in {name}"
-    assert all(f.eye_contact is not None and f.eye_contact >= EYE_LINE for f in blinks)
+    before = r.frames[blinks[0] - 1]
+    assert not before.components.blink
+    assert all(abs(r.frames[i].eye_contact - before.eye_contact) < 0.1 for i in blinks)
     assert not [e for e in r.events if e.kind == EventKind.LOOK_AWAY]
 
 

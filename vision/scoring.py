@@ -22,40 +22,52 @@ from poise.vision.types import Components, FrameLandmarks, FrameScores, Reason
 #: Recorded with every analysis; bump when a constant or formula below changes.
 #: 2: posture judged against the session's own upright baseline without calibration (one bump
 #: shared by the posture, calibration, eye-contact and hand changes of issue 10).
-SCORING_VERSION = 2
+#: 3: one elliptical gaze zone with or without calibration (a gaze 10 deg aside is no longer
+#: eye contact uncalibrated); blinks held for BLINK_HOLD_S = 0.2 s instead of 0.4 s, and not
+#: at all once the head drops (BLINK_HEAD_DROP_DEG).
+SCORING_VERSION = 3
 
 # --- eye contact ------------------------------------------------------------------------
 # Default gaze target without calibration. Yaw 0 = toward the lens. Pitch (head pitch +
-# blendshape eye pitch) measured -13..+14 deg on the shared clips while people look into the
+# blendshape eye pitch) measured -13..+15 deg on the shared clips while people look into the
 # lens (MediaPipe's head pitch has a per-face offset), and -33..-37 deg when they look down at
 # their hands; the default target sits in the middle of the "lens" range.
 DEFAULT_GAZE_YAW = 0.0
 DEFAULT_GAZE_PITCH = 0.0
-# Within these offsets gaze counts as full eye contact. People judge a gaze as "at me" within
-# about +-5 to 9 degrees (Gamer & Hecht 2007, cone of direct gaze); our estimate is noisier
-# vertically (lids, pitch offset), so the vertical zone is wider.
-GAZE_DEAD_YAW = 6.0
+# The zone of full eye contact around the target is an ellipse with these semi-axes
+# (_gaze_penalty), so looking down and to the side at once counts even when neither part
+# alone leaves the zone. People judge a gaze as "at me" within about +-5 to 9 degrees sideways
+# (Gamer & Hecht 2007, cone of direct gaze). Sideways: the shared clips' lens-looking frames
+# measure within 6.8 deg of the lens without calibration (grid_lipnet 2.6-6.1,
+# mediapipe_selfie 3.3-5.4, center_focus 0.9-4.4, center_left_center -0.4-6.8) and within
+# 5.6 deg of their own calibration; a slight sideways gaze at someone beside the camera
+# (10-15 deg off the lens, issue 10) must not read as eye contact. Vertically our estimate is
+# noisier (lids, MediaPipe's per-face head-pitch offset), so the vertical semi-axis is wider.
+GAZE_DEAD_YAW = 4.0
 GAZE_DEAD_PITCH = 14.0
-# Beyond the dead zone the score falls as exp(-(excess/scale)^2). Sideways aversion weighs
-# more than a small downward glance: an eyes-only sideways look of ~20 deg (measured on
-# proctoringai__center_left_center) scores ~0.05, a 20 deg downward glance ~0.8, and
-# looking down at one's hands (~-35 deg) ~0.05.
-GAZE_SCALE_YAW = 8.0
+# Beyond the zone the score falls as exp(-(excess/scale)^2) on each axis. Sideways: 4 deg free,
+# then scale 6 gives 0.64 at 8 deg, 0.37 at 10, 0.17 at 12 and 0.03 at 15 deg aside
+# (tests/test_eye_contact_constructed.py); an eyes-only look of ~20 deg (measured on
+# proctoringai__center_left_center) scores ~0.001. Downward: a 20 deg glance at notes ~0.7,
+# looking down at one's hands (~-35 deg) ~0.01.
+GAZE_SCALE_YAW = 6.0
 GAZE_SCALE_PITCH = 10.0
-# With a calibration the target is the person's own lens direction, so the sideways zone no
-# longer has to hold per-face offsets (uncalibrated, people looking into the lens measured
-# gaze yaw -12 to +6 deg: pyfeat__single_face sits at -10). Against their own calibration the
-# shared clips' lens-looking frames stay within 5.6 deg (center_left_center after its look
-# away; 2.6 deg elsewhere); a slight sideways gaze at someone beside the camera (10-15 deg off
-# the lens) must not read as eye contact: 4 deg free, then scale 6 gives 0.64 at 8 deg, 0.37
-# at 10, 0.17 at 12 and 0.03 at 15 deg (tests/test_eye_contact_constructed.py).
-GAZE_DEAD_YAW_CALIBRATED = 4.0
-GAZE_SCALE_YAW_CALIBRATED = 6.0
 # Iris positions jitter frame to frame; a running median over this many frames removes it.
 GAZE_MEDIAN_FRAMES = 3
-# During a blink the iris landmarks are meaningless: hold the last gaze for up to this long
-# (a blink lasts 0.1-0.4 s), so a blink is never a look-away; longer closures are measured.
-BLINK_HOLD_S = 0.4
+# During a blink the iris landmarks are meaningless: hold the last gaze for up to this long,
+# so a blink is never a look-away; longer closures are measured. Looking down lowers the lids
+# just as a blink does (MediaPipe's eyeBlink blendshape reads 0.5-0.76 while the woman in
+# mediapipe__selfie_segmentation_web looks at her hands), so the hold delays every look down.
+# The 10 blinks on the shared clips keep eyeBlink above 0.5 for 0.03-0.17 s from their first
+# to their last closed frame (the eyes-closed phase; a whole blink, lids moving, is 0.1-0.4 s):
+# 0.2 s holds all of them. The one longer closure, 0.27 s on tfjsmodels__facemesh_demo, is a
+# wink in a grimace.
+BLINK_HOLD_S = 0.2
+# A blink does not move the head; looking down usually does. Head pitch moved by at most 2.6 deg
+# during those 10 blinks, and dropped by 4.3-12.5 deg within 0.12-0.2 s of the lids closing in
+# the three looks down at her hands in mediapipe__selfie_segmentation_web. A drop beyond this
+# ends the hold at once, so a look down is measured from its first frames.
+BLINK_HEAD_DROP_DEG = 4.0
 
 # --- posture ----------------------------------------------------------------------------
 # Without calibration, slouching (neck ratio) and leaning in or away (distance) are judged
@@ -166,6 +178,8 @@ class Scorer:
         self.calibration = bounded(calibration)   # targets kept near the defaults (calibration_check)
         self._gaze: deque[tuple[float, float]] = deque(maxlen=GAZE_MEDIAN_FRAMES)
         self._blink_since: float | None = None
+        self._open_pitch: float | None = None   # head pitch at the last frame with open eyes
+        self._holding = False
         self._history: deque[_Sample] = deque()
         self._own = SessionBaseline()   # upright baseline learned from this session (uncalibrated)
         self._touch_seen: float | None = None   # when a hand was last seen on the face (TOUCH_HOLD_S)
@@ -196,13 +210,19 @@ class Scorer:
         if g.head_yaw is None or g.eye_yaw is None:
             self._gaze.clear()
             return None, Reason.NO_FACE, none
-        # A blink holds the last gaze. Lids that stay "closed" for longer are not a blink:
-        # looking down also lowers the lids, so measure the gaze again then.
+        # A blink holds the last gaze. Lids that stay "closed" for longer, or close while the
+        # head drops, are not a blink: looking down also lowers the lids, so measure the gaze
+        # again then, afresh (the held values leave the running median).
         if g.blink:
             self._blink_since = t if self._blink_since is None else self._blink_since
         else:
             self._blink_since = None
-        holding = g.blink and self._gaze and t - self._blink_since <= BLINK_HOLD_S
+            self._open_pitch = g.head_pitch
+        holding = (g.blink and bool(self._gaze) and t - self._blink_since <= BLINK_HOLD_S
+                   and (self._open_pitch is None or self._open_pitch - g.head_pitch < BLINK_HEAD_DROP_DEG))
+        if g.blink and not holding and self._holding:
+            self._gaze.clear()
+        self._holding = holding
         if not holding:
             self._gaze.append((g.head_yaw + g.eye_yaw, g.head_pitch + g.eye_pitch))
         yaw = float(np.median([v[0] for v in self._gaze]))
@@ -211,11 +231,7 @@ class Scorer:
         target_yaw = cal.gaze_yaw if cal else DEFAULT_GAZE_YAW
         target_pitch = cal.gaze_pitch if cal else DEFAULT_GAZE_PITCH
         dy, dp = yaw - target_yaw, pitch - target_pitch
-        if cal:
-            penalty = _calibrated_gaze_penalty(dy, dp)
-        else:
-            penalty = _excess(dy, GAZE_DEAD_YAW, GAZE_SCALE_YAW) + _excess(dp, GAZE_DEAD_PITCH, GAZE_SCALE_PITCH)
-        return math.exp(-penalty), None, (dy, dp, math.hypot(dy, dp))
+        return math.exp(-_gaze_penalty(dy, dp)), None, (dy, dp, math.hypot(dy, dp))
 
     # -- posture -----------------------------------------------------------------------
     def _posture(self, g: Geometry, lm: FrameLandmarks):
@@ -313,22 +329,19 @@ class Scorer:
         return touch
 
 
-def _calibrated_gaze_penalty(dy: float, dp: float) -> float:
-    """Squared excess of the offset from the user's own target over an elliptical dead zone.
+def _gaze_penalty(dy: float, dp: float) -> float:
+    """Squared excess of the gaze offset from its target over the elliptical zone.
 
-    The zone is an ellipse (semi-axes GAZE_DEAD_YAW_CALIBRATED, GAZE_DEAD_PITCH), not a
-    rectangle, so looking down and to the side at once counts even when neither part alone
-    leaves its zone: the part of the offset outside the ellipse, along the same direction, is
-    penalised, each axis in its own scale. Along either axis alone this is the per-axis excess.
-    Only against a calibration: uncalibrated, per-face offsets put lens-looking frames at the
-    corners of the zone (pyfeat__single_face: -12 deg aside and -7 deg down), which an ellipse
-    would cut off.
+    The zone is an ellipse (semi-axes GAZE_DEAD_YAW, GAZE_DEAD_PITCH), not a rectangle, so
+    looking down and to the side at once counts even when neither part alone leaves its zone:
+    the part of the offset outside the ellipse, along the same direction, is penalised, each
+    axis in its own scale. Along either axis alone this is the per-axis excess.
     """
-    r = math.hypot(dy / GAZE_DEAD_YAW_CALIBRATED, dp / GAZE_DEAD_PITCH)
+    r = math.hypot(dy / GAZE_DEAD_YAW, dp / GAZE_DEAD_PITCH)
     if r <= 1.0:
         return 0.0
     k = 1.0 - 1.0 / r
-    return (k * dy / GAZE_SCALE_YAW_CALIBRATED) ** 2 + (k * dp / GAZE_SCALE_PITCH) ** 2
+    return (k * dy / GAZE_SCALE_YAW) ** 2 + (k * dp / GAZE_SCALE_PITCH) ** 2
 
 
 def _slouch(base_neck: float, neck: float) -> float:
