@@ -61,10 +61,9 @@ def test_gaze_baseline_moves_eye_contact_in_the_expected_direction(landmarks):
     # Looking at the lens counts as eye contact with the right baseline, less with the off one.
     assert _mean(good, "eye_contact", CAMERA) > 0.9
     assert _mean(off, "eye_contact", CAMERA) < _mean(good, "eye_contact", CAMERA) - 0.3
-    # Against a calibration the sideways zone is narrower and elliptical
-    # (scoring.GAZE_DEAD_YAW_CALIBRATED), so the man's drift after his look-away (5.6 deg aside,
-    # 8 deg up from his calibration) costs a little of the mean (0.98 against 1.00 uncalibrated),
-    # but every lens-looking frame still reads as eye contact.
+    # The gaze zone is narrow sideways and elliptical (scoring.GAZE_DEAD_YAW), so the man's
+    # drift after his look-away (5.6 deg aside, 8 deg up from his calibration) costs a little of
+    # the mean, but every lens-looking frame still reads as eye contact.
     contact = lambda frames: [f.eye_contact >= 0.5 for f in frames
                               if f.eye_contact is not None and any(a <= f.t < b for a, b in CAMERA)]
     assert all(contact(good)) and len(contact(good)) == len(contact(none))

@@ -12,9 +12,9 @@ Without calibration (the second half of this file) the same construction runs on
 the lens-looking stretches of five clips. There the target is the default lens direction, and
 each face's own lens gaze measures up to 6.8 deg aside of it (scoring.GAZE_DEAD_YAW), so a
 10-12 deg look toward the other side can still read as contact: only calibration removes that.
-Measured in SCORING_VERSION 3 (mean eye contact, uncalibrated): lens 0.80-1.00 (every frame
->= 0.5 but one); 15 deg aside
-0.00-0.30 (before, with the rectangular zone: up to 0.79); 12 deg 0.01-0.63; 10 deg 0.02-0.84.
+Measured in SCORING_VERSION 3 (mean eye contact, uncalibrated): lens 0.90-1.00; 15 deg aside
+0.00-0.39 (version 2: up to 0.79); 12 deg 0.01-0.75 (toward the face's own offset 0.01-0.10);
+10 deg 0.03-0.93.
 """
 
 from __future__ import annotations

@@ -29,14 +29,15 @@ SCORING_VERSION = 3
 
 # --- eye contact ------------------------------------------------------------------------
 # Default gaze target without calibration. Yaw 0 = toward the lens. Pitch (head pitch +
-# blendshape eye pitch) measured -13..+15 deg on the shared clips while people look into the
-# lens (MediaPipe's head pitch has a per-face offset), and -33..-37 deg when they look down at
+# blendshape eye pitch) measured -16..+18 deg on the shared clips and the gallery-view tiles
+# built from them while people look into the lens (MediaPipe's head pitch has a per-face offset), and -33..-37 deg when they look down at
 # their hands; the default target sits in the middle of the "lens" range.
 DEFAULT_GAZE_YAW = 0.0
 DEFAULT_GAZE_PITCH = 0.0
 # The zone of full eye contact around the target is an ellipse with these semi-axes
-# (_gaze_penalty), so looking down and to the side at once counts even when neither part
-# alone leaves the zone. People judge a gaze as "at me" within about +-5 to 9 degrees sideways
+# (_gaze_penalty: without calibration the vertical part narrows the sideways zone but is judged
+# on its own), so looking down and to the side at once counts even when neither part alone
+# leaves the zone. People judge a gaze as "at me" within about +-5 to 9 degrees sideways
 # (Gamer & Hecht 2007, cone of direct gaze). Sideways: the shared clips' lens-looking frames
 # measure within 6.8 deg of the lens without calibration (grid_lipnet 2.6-6.1,
 # mediapipe_selfie 3.3-5.4, center_focus 0.9-4.4, center_left_center -0.4-6.8) and within
@@ -231,7 +232,7 @@ class Scorer:
         target_yaw = cal.gaze_yaw if cal else DEFAULT_GAZE_YAW
         target_pitch = cal.gaze_pitch if cal else DEFAULT_GAZE_PITCH
         dy, dp = yaw - target_yaw, pitch - target_pitch
-        return math.exp(-_gaze_penalty(dy, dp)), None, (dy, dp, math.hypot(dy, dp))
+        return math.exp(-_gaze_penalty(dy, dp, calibrated=cal is not None)), None, (dy, dp, math.hypot(dy, dp))
 
     # -- posture -----------------------------------------------------------------------
     def _posture(self, g: Geometry, lm: FrameLandmarks):
@@ -329,19 +330,23 @@ class Scorer:
         return touch
 
 
-def _gaze_penalty(dy: float, dp: float) -> float:
-    """Squared excess of the gaze offset from its target over the elliptical zone.
+def _gaze_penalty(dy: float, dp: float, *, calibrated: bool) -> float:
+    """Squared excess of the gaze offset from its target over the zone of full eye contact.
 
-    The zone is an ellipse (semi-axes GAZE_DEAD_YAW, GAZE_DEAD_PITCH), not a rectangle, so
-    looking down and to the side at once counts even when neither part alone leaves its zone:
-    the part of the offset outside the ellipse, along the same direction, is penalised, each
-    axis in its own scale. Along either axis alone this is the per-axis excess.
+    The zone is an ellipse with semi-axes GAZE_DEAD_YAW and GAZE_DEAD_PITCH: the part of the
+    offset outside it, along the same direction, counts, each axis in its own scale, so looking
+    down and to the side at once is caught even when neither part alone leaves its zone. Along
+    either axis alone this is the per-axis excess.
+
+    Without a calibration the vertical offset can be MediaPipe's per-face head-pitch offset
+    alone (lens-looking frames measure -16..+18 deg), so there it narrows the sideways zone but
+    is itself judged only beyond GAZE_DEAD_PITCH: coupling it both ways made a gallery-view tile
+    looking into its lens (measured 6 deg aside, 16 deg down) read as no eye contact.
     """
     r = math.hypot(dy / GAZE_DEAD_YAW, dp / GAZE_DEAD_PITCH)
-    if r <= 1.0:
-        return 0.0
-    k = 1.0 - 1.0 / r
-    return (k * dy / GAZE_SCALE_YAW) ** 2 + (k * dp / GAZE_SCALE_PITCH) ** 2
+    k = 1.0 - 1.0 / r if r > 1.0 else 0.0
+    vertical = (k * dp / GAZE_SCALE_PITCH) ** 2 if calibrated else _excess(dp, GAZE_DEAD_PITCH, GAZE_SCALE_PITCH)
+    return (k * dy / GAZE_SCALE_YAW) ** 2 + vertical
 
 
 def _slouch(base_neck: float, neck: float) -> float:
