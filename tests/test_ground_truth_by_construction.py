@@ -169,10 +169,14 @@ def test_two_equal_people_are_ambiguous_but_a_small_bystander_is_ignored(upright
     assert all(f.eye_contact is None and f.eye_contact_reason == Reason.MULTIPLE_PEOPLE for f in twins.frames)
 
     def with_bystander(f):
+        # The person stays in the middle of the wider picture, as in their own camera (placed
+        # off-centre, a face looking straight ahead measures 13 deg aside of the lens: in a real
+        # camera that is a look past it); the bystander, at 0.45 scale, stands at the side.
         small = cv2.resize(f, None, fx=0.45, fy=0.45)
-        side = np.full_like(f, int(f.mean()))
-        side[-small.shape[0]:, : small.shape[1]] = small
-        return np.hstack([f, side])
+        half = f.shape[1] // 2
+        left, right = np.full_like(f[:, :half], int(f.mean())), np.full_like(f[:, :half], int(f.mean()))
+        right[-small.shape[0]:, : small.shape[1]] = small[:, :half]
+        return np.hstack([left, f, right])
 
     r = run([with_bystander(f) for f in upright[:20]], models)
     measured = [f for f in r.frames if f.eye_contact is not None]

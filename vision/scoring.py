@@ -24,7 +24,8 @@ from poise.vision.types import Components, FrameLandmarks, FrameScores, Reason
 #: shared by the posture, calibration, eye-contact and hand changes of issue 10).
 #: 3: one elliptical gaze zone with or without calibration (a gaze 10 deg aside is no longer
 #: eye contact uncalibrated); blinks held for BLINK_HOLD_S = 0.2 s instead of 0.4 s, and not
-#: at all once the head drops (BLINK_HEAD_DROP_DEG).
+#: at all once the head drops (BLINK_HEAD_DROP_DEG); a hand lost on the face counts as touching
+#: for up to TOUCH_HOLD_S.
 SCORING_VERSION = 3
 
 # --- eye contact ------------------------------------------------------------------------
