@@ -46,3 +46,17 @@ def test_no_other_module_defines_its_own_labels_or_palette():
             if re.search(table, text):
                 offenders.append(f"{path.relative_to(ROOT)}: {table}")
     assert not offenders, offenders
+
+
+def test_voice_lines_say_no_speech_instead_of_a_zero_pause():
+    from poise.vision.reports.format import voice_lines
+    from poise.vision.types import Summary
+
+    def summary(share, pause):
+        return Summary(10.0, 120, 1.0, 0.7, 0.7, 0.9, 0.0, 0.0, 0.0, {}, speaking_share=share,
+                       longest_pause_s=pause, eye_contact_speaking_share=None, eye_contact_silent_share=0.7)
+
+    silent = voice_lines(summary(0.0, 0.0))[0]
+    assert "no speech heard" in silent and "pause" not in silent
+    assert "longest pause 1.4 s" in voice_lines(summary(0.4, 1.4))[0]
+    assert voice_lines(summary(None, None)) == ["  speaking         no audio"]

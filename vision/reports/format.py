@@ -139,7 +139,8 @@ def voice_lines(s: Summary) -> list[str]:
     if s.speaking_share is None:
         return ["  speaking         no audio"]
     return [
-        f"  speaking         {fmt_percent(s.speaking_share)} of the time (longest pause {s.longest_pause_s:.1f} s)",
+        f"  speaking         {fmt_percent(s.speaking_share)} of the time "
+        + (f"(longest pause {fmt_seconds(s.longest_pause_s)})" if s.speaking_share else "(no speech heard)"),
         f"  eye contact      {fmt_percent(s.eye_contact_speaking_share)} while speaking, "
         f"{fmt_percent(s.eye_contact_silent_share)} while silent",
     ]
