@@ -51,30 +51,35 @@ def click_at(widget, rect, fx, fy):
                      QPoint(round(rect.left() + fx * rect.width()), round(rect.top() + fy * rect.height())))
 
 
-def test_analyse_dialog_scores_the_face_clicked_on_a_frame(qtbot, store, models, short_gallery, no_modal_dialogs):
+@pytest.fixture
+def analyse_dialog(qtbot, store, models, no_modal_dialogs):
+    """File › Analyse video, open and shown; shut down (its worker stopped) after the test."""
     from poise.app.review.analyze_dialog import AnalyzeVideoDialog
 
     dlg = AnalyzeVideoDialog(store, models, close_on_success=False)
     qtbot.addWidget(dlg)
     dlg.resize(640, 560)
     dlg.show()
-    try:
-        dlg.choose_video(short_gallery)
-        picker = dlg.person_picker
-        assert picker.isVisible() and not dlg.is_running(), "a frame to click on, before the analysis"
-        assert picker.choice == "largest"
-        rect = picker.picture.image_rect()
-        click_at(picker.picture, rect, 0.75, 0.35)            # the man on the right
-        x, y = map(float, picker.choice.split(","))
-        assert abs(x - 0.75) < 0.02 and abs(y - 0.35) < 0.02
-        with qtbot.waitSignal(dlg.session_saved, timeout=ANALYSIS_TIMEOUT_MS) as saved:
-            QTest.mouseClick(dlg.analyse_button, Qt.MouseButton.LeftButton)
-        info = store.get_session(saved.args[0])
-        assert info.settings["person"] == picker.choice
-        assert info.summary.multiple_people_share == 0, "the clicked person is scored on every frame"
-        assert info.summary.mean_eye_contact > 0.8 and info.summary.eye_contact_share > 0.9
-    finally:
-        dlg.shutdown()
+    yield dlg
+    dlg.shutdown()
+
+
+def test_analyse_dialog_scores_the_face_clicked_on_a_frame(qtbot, store, analyse_dialog, short_gallery):
+    dlg = analyse_dialog
+    dlg.choose_video(short_gallery)
+    picker = dlg.person_picker
+    assert picker.isVisible() and not dlg.is_running(), "a frame to click on, before the analysis"
+    assert picker.choice == "largest"
+    rect = picker.picture.image_rect()
+    click_at(picker.picture, rect, 0.75, 0.35)            # the man on the right
+    x, y = map(float, picker.choice.split(","))
+    assert abs(x - 0.75) < 0.02 and abs(y - 0.35) < 0.02
+    with qtbot.waitSignal(dlg.session_saved, timeout=ANALYSIS_TIMEOUT_MS) as saved:
+        QTest.mouseClick(dlg.analyse_button, Qt.MouseButton.LeftButton)
+    info = store.get_session(saved.args[0])
+    assert info.settings["person"] == picker.choice
+    assert info.summary.multiple_people_share == 0, "the clicked person is scored on every frame"
+    assert info.summary.mean_eye_contact > 0.8 and info.summary.eye_contact_share > 0.9
 
 
 def test_live_mirror_click_on_your_face_ends_the_two_people_blank(qtbot, poise_home, models, tmp_path, short_gallery,
@@ -111,26 +116,17 @@ def test_live_mirror_click_on_your_face_ends_the_two_people_blank(qtbot, poise_h
         store.close()
 
 
-def test_analyse_dialog_scores_a_quarter_height_self_view_clicked_on(qtbot, store, models, short_speaker_view,
-                                                                     no_modal_dialogs):
-    from poise.app.review.analyze_dialog import AnalyzeVideoDialog
-
-    dlg = AnalyzeVideoDialog(store, models, close_on_success=False)
-    qtbot.addWidget(dlg)
-    dlg.resize(640, 560)
-    dlg.show()
-    try:
-        dlg.choose_video(short_speaker_view)
-        picker = dlg.person_picker
-        click_at(picker.picture, picker.picture.image_rect(), 0.85, 0.88)   # the self-view
-        with qtbot.waitSignal(dlg.session_saved, timeout=ANALYSIS_TIMEOUT_MS) as saved:
-            QTest.mouseClick(dlg.analyse_button, Qt.MouseButton.LeftButton)
-        info = store.get_session(saved.args[0])
-        assert info.settings["person"] == picker.choice
-        # The large face looks into its lens all along; the self-view's man looks away.
-        frames = store.load_frames(saved.args[0])
-        assert sum(f.eye_contact is not None for f in frames) >= 0.9 * len(frames), "the self-view is found and scored"
-        assert sum(f.posture is not None for f in frames) >= 0.9 * len(frames), "its posture is measured in the crop"
-        assert info.summary.eye_contact_share < 0.3 and info.summary.longest_look_away_s > 2.0
-    finally:
-        dlg.shutdown()
+def test_analyse_dialog_scores_a_quarter_height_self_view_clicked_on(qtbot, store, analyse_dialog, short_speaker_view):
+    dlg = analyse_dialog
+    dlg.choose_video(short_speaker_view)
+    picker = dlg.person_picker
+    click_at(picker.picture, picker.picture.image_rect(), 0.85, 0.88)   # the self-view
+    with qtbot.waitSignal(dlg.session_saved, timeout=ANALYSIS_TIMEOUT_MS) as saved:
+        QTest.mouseClick(dlg.analyse_button, Qt.MouseButton.LeftButton)
+    info = store.get_session(saved.args[0])
+    assert info.settings["person"] == picker.choice
+    # The large face looks into its lens all along; the self-view's man looks away.
+    frames = store.load_frames(saved.args[0])
+    assert sum(f.eye_contact is not None for f in frames) >= 0.9 * len(frames), "the self-view is found and scored"
+    assert sum(f.posture is not None for f in frames) >= 0.9 * len(frames), "its posture is measured in the crop"
+    assert info.summary.eye_contact_share < 0.3 and info.summary.longest_look_away_s > 2.0

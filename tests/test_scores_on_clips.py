@@ -73,11 +73,25 @@ def test_eye_contact_agrees_with_shared_gaze_labels(analysed_clip, name):
     assert hits / total >= AGREEMENT_TARGET, f"{name}: agreement {hits}/{total}"
 
 
-@pytest.mark.parametrize("name", sorted({s[0] for s in OWN_LABELS}))
+CLEAR_LABELS = [s for s in OWN_LABELS if s[3] != "averted_slightly"]
+
+
+@pytest.mark.parametrize("name", sorted({s[0] for s in CLEAR_LABELS}))
 def test_eye_contact_agrees_with_our_labels(analysed_clip, name):
-    hits, total = agreement(analysed_clip(name), [s for s in OWN_LABELS if s[0] == name])
+    hits, total = agreement(analysed_clip(name), [s for s in CLEAR_LABELS if s[0] == name])
     assert total >= 20
     assert hits / total >= AGREEMENT_TARGET, f"{name}: agreement {hits}/{total}"
+
+
+def test_a_gaze_slightly_aside_is_mostly_not_eye_contact(analysed_clip):
+    # pyfeat__single_face looks 8-12 deg aside (measured; see OWN_LABELS): at the edge of the
+    # sideways zone (the 0.5 line lies near 9 deg), so frame-level agreement is not the measure;
+    # the clip's reading is. SCORING_VERSION 3: eye contact on 6 of 36 frames (version 2: 36).
+    r = analysed_clip("pyfeat__single_face.mp4")
+    frames = [f for f in r.frames if f.eye_contact is not None]
+    assert len(frames) >= 30
+    assert np.mean([f.eye_contact >= EYE_LINE for f in frames]) <= 0.25
+    assert not [e for e in r.events if e.kind == EventKind.LOOK_AWAY], "2.4 s is too short for a look-away event"
 
 
 def test_balanced_accuracy_over_every_labelled_frame(analysed_clip):
