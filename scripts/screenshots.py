@@ -69,7 +69,8 @@ def save(widget, path: Path) -> None:
         make().save(str(path))
         if path.stat().st_size < MAX_BYTES:
             break
-    print(f"{path.relative_to(ROOT)}: {image.width()}x{image.height()}, {path.stat().st_size // 1024} KB")
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    print(f"{shown}: {image.width()}x{image.height()}, {path.stat().st_size // 1024} KB")
 
 
 def main(argv: list[str] | None = None) -> int:

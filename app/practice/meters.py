@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 
-from PySide6.QtCore import QEasingCurve, QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -29,9 +30,10 @@ HINTS = {
     "posture": "Goal: upright and balanced",
     "fidgeting": "Lower is calmer",
 }
-# The bar eases to a new value over this time: scores arrive at 15-30 Hz and a bar that jumps
-# every frame is hard to read; this only animates the drawing, the value shown is the score.
-# The easing steps with the camera frames (MeterBar.advance), not with a timer of its own.
+# The bar eases toward each new score, covering 95 % of a change in this time: scores arrive
+# at 15-30 Hz and a bar that jumps every frame is hard to read; this only animates the drawing,
+# the value shown is the score. The easing steps with the camera frames (MeterBar.advance),
+# not with a timer of its own.
 EASE_MS = 180
 BAR_HEIGHT = 10
 VALUE_POINT_SIZE = 18
@@ -51,34 +53,38 @@ class MeterBar(QWidget):
         super().__init__(parent)
         self._colour = QColor(colour)
         self._shown = 0.0
-        self._from = 0.0
         self._target: float | None = None
-        self._since = 0.0
+        self._last = 0.0          # when the easing last stepped
         self._easing = False
-        self._curve = QEasingCurve(QEasingCurve.Type.OutCubic)
         self.setFixedHeight(BAR_HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_value(self, value: float | None, now: float | None = None) -> None:
-        """Ease to ``value`` over EASE_MS from the next ``advance()``; None empties the bar at once."""
+        """Ease toward ``value`` from the next ``advance()``; None empties the bar at once.
+
+        A new score only moves the target: the easing goes on from where the bar is, so scores
+        arriving with every frame do not restart it (they did, and the bar lagged by seconds)."""
         self._target = value
         if value is None:
             self._easing = False
             self._shown = 0.0
             self.update()
             return
-        self._from = self._shown
-        self._since = time.monotonic() if now is None else now
-        self._easing = True
+        if not self._easing:
+            self._last = time.monotonic() if now is None else now
+            self._easing = True
 
     def advance(self, now: float | None = None) -> None:
-        """Move the easing on to ``now`` and repaint if the bar changed."""
+        """Move the easing on to ``now`` (exponentially, 95 % of the way in EASE_MS) and repaint."""
         if not self._easing or self._target is None:
             return
         now = time.monotonic() if now is None else now
-        progress = min(1.0, max(0.0, (now - self._since) * 1000.0 / EASE_MS))
-        self._shown = self._from + (float(self._target) - self._from) * self._curve.valueForProgress(progress)
-        self._easing = progress < 1.0
+        dt_ms = max(0.0, now - self._last) * 1000.0
+        self._last = now
+        target = float(self._target)
+        self._shown = target + (self._shown - target) * math.exp(-3.0 * dt_ms / EASE_MS)
+        if abs(target - self._shown) < 0.002:
+            self._shown, self._easing = target, False
         self.update()
 
     def shown_value(self) -> float:
