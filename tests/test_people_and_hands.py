@@ -172,12 +172,7 @@ def test_gallery_view_scores_the_chosen_tile(gallery, side):
     if side == "left":   # center_left_center: eyes away about 6-11 s
         assert 2.5 < look_away_seconds(r) < 6.5
         assert np.mean([f.eye_contact for f in measured if 6.5 < f.t < 10]) < 0.3
-        # Before the look-away he looks into his lens. As a tile left of the picture's middle his
-        # gaze measures 6 deg aside (1 deg in his own clip: MediaPipe's head yaw of a face off the
-        # middle), inside the line but past the 4 deg sideways zone (scoring.GAZE_DEAD_YAW), so
-        # the frames score 0.67-0.94 (version 2's 6 deg zone: ~0.97); each is eye contact.
-        before = [f.eye_contact for f in measured if f.t < 5]
-        assert np.mean([v >= 0.5 for v in before]) > 0.95 and np.mean(before) > 0.7, "eye contact before the look-away"
+        assert np.mean([f.eye_contact for f in measured if f.t < 5]) > 0.8, "eye contact before the look-away"
     else:                # center_focus: steady eye contact
         assert look_away_seconds(r) == 0
         assert np.mean([f.eye_contact for f in measured]) > 0.8

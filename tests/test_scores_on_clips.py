@@ -86,18 +86,18 @@ def test_eye_contact_agrees_with_our_labels(analysed_clip, name):
 def test_a_gaze_slightly_aside_is_mostly_not_eye_contact(analysed_clip):
     # pyfeat__single_face looks 8-12 deg aside (measured; see OWN_LABELS): at the edge of the
     # sideways zone (the 0.5 line lies near 9 deg), so frame-level agreement is not the measure;
-    # the clip's reading is. SCORING_VERSION 3: eye contact on 6 of 36 frames (version 2: 36).
+    # the clip's reading is. SCORING_VERSION 3: eye contact on 0 of 36 frames (version 2: 36).
     r = analysed_clip("pyfeat__single_face.mp4")
     frames = [f for f in r.frames if f.eye_contact is not None]
     assert len(frames) >= 30
-    assert np.mean([f.eye_contact >= EYE_LINE for f in frames]) <= 0.25
+    assert np.mean([f.eye_contact >= EYE_LINE for f in frames]) <= 0.1
     assert not [e for e in r.events if e.kind == EventKind.LOOK_AWAY], "2.4 s is too short for a look-away event"
 
 
 def test_balanced_accuracy_over_every_labelled_frame(analysed_clip):
     """Issue 10's measure: the mean of the share of lens frames called eye contact and the share
     of averted frames called not. SCORING_VERSION 2 on these labels: 0.830 (0.997 and 0.663);
-    version 3: 0.957 (scripts/measure_scores.py)."""
+    version 3: 0.973 (scripts/measure_scores.py)."""
     segments = gaze_labels() + OWN_LABELS
     hits = {True: 0, False: 0}
     totals = {True: 0, False: 0}

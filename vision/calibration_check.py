@@ -44,7 +44,7 @@ DISTANCE_LOG_SPREAD = 0.06      # 6 % nearer or further
 # offset of up to 16 deg on the shared clips (center_left_center), so pitch gets more room.
 FRONTAL_YAW_DEG = 20.0
 FRONTAL_PITCH_DEG = 25.0
-# How far a calibration may move the gaze target from the default (yaw 0, pitch 0): people
+# How far from the lens (yaw 0, pitch 0) a calibration may put the gaze target: people
 # looking into the lens measured gaze yaw -9.9 to +5.8 deg (pyfeat__single_face has the largest
 # per-face offset) and pitch -12.8 to +11.0 deg; the refused look-away sat at -19.3 deg.
 GAZE_TARGET_YAW_BOUND = 12.0
