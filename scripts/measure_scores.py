@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from poise.vision.analysis import AnalysisSettings, analyze, open_video  # noqa: E402
+from poise.vision import scoring  # noqa: E402
 from poise.vision.features import measure  # noqa: E402
 from poise.vision.landmarker import Landmarker  # noqa: E402
 from poise.vision.scoring import FIDGET_WINDOW_S, HAND_NOISE, HEAD_NOISE, _hand_positions, _spread  # noqa: E402
@@ -36,14 +37,48 @@ def labelled_segments():
     return shared + OWN_LABELS
 
 
-def agreement():
-    print("Eye-contact agreement (frame level, eye_contact >= 0.5 vs label, transitions excluded, 15 Hz):")
+# The lens-looking stretches whose median gaze yaw is scoring.DEFAULT_GAZE_YAW (see there).
+LENS_FACES = [("proctoringai__center_left_center.mp4", 0.0, 5.5), ("proctoringai__center_focus.mp4", 0.0, 10.5),
+              ("grid_lipnet__lbax4n.mpg", 0.0, 3.0), ("tfjsmodels__facemesh_demo_input.mp4", 9.0, 10.8),
+              ("mediapipe__selfie_segmentation_web.mp4", 6.75, 9.0)]
+
+
+def lens_gaze_yaw() -> dict[str, float]:
+    """Each lens face's median gaze yaw, measured against yaw 0 (the lens itself)."""
+    default, scoring.DEFAULT_GAZE_YAW = scoring.DEFAULT_GAZE_YAW, 0.0
+    try:
+        out = {}
+        for name, a, b in LENS_FACES:
+            with open_video(CLIPS / name) as src:
+                r = analyze(src, keep_frames=True)
+            out[name] = float(np.median([f.components.gaze_yaw for f in r.frames
+                                         if a <= f.t < b and f.components and f.components.gaze_yaw is not None]))
+        return out
+    finally:
+        scoring.DEFAULT_GAZE_YAW = default
+
+
+def agreement(held_out: bool = False):
+    """Frame-level agreement with the labels. ``held_out``: each clip is scored with the default
+    lens direction taken from the other clips' lens faces only (left-one-clip-out)."""
+    title = "left-one-clip-out default lens direction" if held_out else f"default lens direction {scoring.DEFAULT_GAZE_YAW}"
+    print(f"Eye-contact agreement (frame level, eye_contact >= 0.5 vs label, transitions excluded, 15 Hz; {title}):")
+    lens = lens_gaze_yaw() if held_out else {}
+    if lens:
+        print("  lens faces' own gaze yaw: " + ", ".join(f"{n.split('__')[0]} {v:.1f}" for n, v in lens.items())
+              + f"; median {np.median(list(lens.values())):.2f}")
     segs = labelled_segments()
     hits = {True: 0, False: 0}   # per class: label "camera" (True) or any averted label (False)
     totals = {True: 0, False: 0}
+    default = scoring.DEFAULT_GAZE_YAW
     for name in sorted({s[0] for s in segs}):
-        with open_video(CLIPS / name) as src:
-            r = analyze(src, keep_frames=True)
+        if lens:
+            scoring.DEFAULT_GAZE_YAW = float(np.median([v for n, v in lens.items() if n != name]))
+        try:
+            with open_video(CLIPS / name) as src:
+                r = analyze(src, keep_frames=True)
+        finally:
+            scoring.DEFAULT_GAZE_YAW = default
         clip_hits = clip_total = none = 0
         for _, a, b, label in (s for s in segs if s[0] == name and s[3] != "transition"):
             camera = label == "camera"
@@ -57,7 +92,8 @@ def agreement():
                     clip_hits += ok
                     totals[camera] += 1
                     hits[camera] += ok
-        print(f"  {name:42s} {clip_hits:4d}/{clip_total:<4d} = {clip_hits / clip_total:.3f}  (not measurable: {none})")
+        print(f"  {name:42s} {clip_hits:4d}/{clip_total:<4d} = {clip_hits / clip_total:.3f}  (not measurable: {none})"
+              + (f"  default {float(np.median([v for n, v in lens.items() if n != name])):.2f}" if lens else ""))
     all_hits, all_total = sum(hits.values()), sum(totals.values())
     print(f"  {'all labelled frames':42s} {all_hits:4d}/{all_total:<4d} = {all_hits / all_total:.3f}")
     recall = {k: hits[k] / totals[k] for k in totals}
@@ -158,5 +194,6 @@ def capture_spreads():
 
 if __name__ == "__main__":
     agreement()
+    agreement(held_out=True)
     noise_floor()
     capture_spreads()
