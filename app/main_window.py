@@ -316,7 +316,7 @@ class MainWindow(QMainWindow):
     def _on_session_saved(self, session_id: int) -> None:
         self.review.refresh()
         self.progress.refresh()
-        self._show_message(f"Session saved. Review it on the Review page (Ctrl+2).")
+        self._show_message("Session saved. Review it on the Review page (Ctrl+2).")
 
     def _on_analysis_saved(self, session_id: int) -> None:
         self.progress.refresh()

@@ -27,11 +27,10 @@ NOT_MEASURABLE_COLOUR = "#9ca3af"
 NOT_MEASURABLE_ALPHA = 40
 # Start of a mock-interview answer on the timeline: neutral, so it does not read as a score.
 SEGMENT_COLOUR = "#4b5563"
-GRID_PEN = BORDER
 AXIS_PEN = "#9ca3af"
 CURSOR_COLOUR = TEXT
 
-__all__ = ["ACCENT", "AXIS_PEN", "BASE", "BORDER", "CURSOR_COLOUR", "EVENT_SCORE", "EVENT_SPAN_ALPHA", "GRID_PEN",
+__all__ = ["ACCENT", "AXIS_PEN", "BASE", "BORDER", "CURSOR_COLOUR", "EVENT_SCORE", "EVENT_SPAN_ALPHA",
            "MUTED", "NOT_MEASURABLE_ALPHA", "NOT_MEASURABLE_COLOUR", "SCORE_COLOURS", "SCORE_LABELS", "SCORE_NAMES",
            "SEGMENT_COLOUR", "TEXT", "TEXT_MUTED", "WINDOW", "apply_theme"]
 

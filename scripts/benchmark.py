@@ -61,14 +61,14 @@ os.environ.setdefault("POISE_MODEL_DIR", str(SHARED / "models"))
 import cv2  # noqa: E402
 import mediapipe as mp  # noqa: E402
 import numpy as np  # noqa: E402
-from mediapipe.tasks.python import BaseOptions, vision as mpv  # noqa: E402
 
 from poise.vision.analysis import (DECODE_NICENESS, STAGE_EVENTS, STAGE_SCORE, STAGE_WAIT_FRAME,  # noqa: E402
                                   AnalysisSettings, analyze, open_video)
 from poise.vision.landmarker import (HAND_SEARCH_EVERY, LOOKAHEAD, MAX_FACES, MAX_HANDS, STAGE_COLLECT,  # noqa: E402
                                     STAGE_FACE, STAGE_HAND, STAGE_POSE, STAGE_PREPARE, STAGE_TO_LANDMARKS,
-                                    WORKING_LONG_SIDE, Landmarker, native_stderr_silenced, working_rgb)
+                                    WORKING_LONG_SIDE, Landmarker, working_rgb)
 from poise.vision.models import ModelError, resolve_models  # noqa: E402
+from poise.vision.tasks import native_stderr_silenced, video_models  # noqa: E402
 from poise.vision.sessions.ingest import ingest  # noqa: E402
 from poise.vision.sessions.store import SessionStore  # noqa: E402
 from poise.vision.types import Frame  # noqa: E402
@@ -237,19 +237,9 @@ class ProxySource:
 
 # -- bare MediaPipe and the full pipeline -----------------------------------------------
 def create_landmarkers(models):
-    """The three MediaPipe tasks with the options vision.landmarker.Landmarker uses."""
+    """The three MediaPipe tasks with the options vision.landmarker.Landmarker uses (the same factory)."""
     with native_stderr_silenced():
-        face = mpv.FaceLandmarker.create_from_options(mpv.FaceLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(models.face)),
-            running_mode=mpv.RunningMode.VIDEO, num_faces=MAX_FACES,
-            output_face_blendshapes=True, output_facial_transformation_matrixes=True))
-        pose = mpv.PoseLandmarker.create_from_options(mpv.PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(models.pose)),
-            running_mode=mpv.RunningMode.VIDEO, num_poses=1))
-        hand = mpv.HandLandmarker.create_from_options(mpv.HandLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(models.hand)),
-            running_mode=mpv.RunningMode.VIDEO, num_hands=MAX_HANDS))
-    return face, pose, hand
+        return video_models(models, MAX_FACES, MAX_HANDS)
 
 
 class _HandFutures:

@@ -36,7 +36,8 @@ os.environ.setdefault("POISE_MODEL_DIR", str(SHARED / "models"))
 import mediapipe as mp  # noqa: E402
 import numpy as np  # noqa: E402
 
-from poise.vision.landmarker import WORKING_LONG_SIDE, Landmarker, native_stderr_silenced, working_rgb  # noqa: E402
+from poise.vision.landmarker import WORKING_LONG_SIDE, Landmarker, working_rgb  # noqa: E402
+from poise.vision.tasks import native_stderr_silenced  # noqa: E402
 from poise.vision.sources import read_frames  # noqa: E402
 from poise.vision.features import H_TIPS, hand_size, measure  # noqa: E402
 from poise.vision.scoring import FIDGET_WINDOW_S, _hand_model_slots, _spread  # noqa: E402

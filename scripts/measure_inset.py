@@ -42,9 +42,9 @@ import mediapipe as mp  # noqa: E402
 import numpy as np  # noqa: E402
 from mediapipe.tasks.python import BaseOptions, vision as mpv  # noqa: E402
 
-from poise.vision.landmarker import (MAX_FACES, WORKING_LONG_SIDE, _face_model, _video_models,  # noqa: E402
-                                    native_stderr_silenced, working_rgb)
+from poise.vision.landmarker import MAX_FACES, MAX_HANDS, WORKING_LONG_SIDE, working_rgb  # noqa: E402
 from poise.vision.models import resolve_models  # noqa: E402
+from poise.vision.tasks import face_model, native_stderr_silenced, video_models  # noqa: E402
 from poise.vision.sources import read_frames  # noqa: E402
 
 MARGIN = 16  # px between the inset and the picture's edges (as the tests build it)
@@ -152,9 +152,9 @@ def price(models, steady, away, n: int) -> None:
     side = int(round(0.3 * 1080))
     rows: dict[str, list[float]] = {}
     with native_stderr_silenced():
-        finder = _face_model(models, mpv.RunningMode.IMAGE, MAX_FACES)
-        whole = _video_models(models, MAX_FACES)
-        crop_models = _video_models(models, 1)
+        finder = face_model(models, mpv.RunningMode.IMAGE, MAX_FACES)
+        whole = video_models(models, MAX_FACES, MAX_HANDS)
+        crop_models = video_models(models, 1, MAX_HANDS)
         for i, (img, _) in enumerate(views):
             full = mp.Image(image_format=mp.ImageFormat.SRGB, data=working_rgb(img, WORKING_LONG_SIDE))
             crop, _, _ = square_crop(img, (box[0] + box[2]) / 2, (box[1] + box[3]) / 2, side)

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from poise.vision.analysis import AnalysisSettings, analyze, open_video  # noqa: E402
+from poise.vision.analysis import analyze, open_video  # noqa: E402
 from poise.vision import scoring  # noqa: E402
 from poise.vision.features import measure  # noqa: E402
 from poise.vision.landmarker import Landmarker  # noqa: E402

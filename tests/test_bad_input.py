@@ -12,7 +12,6 @@ import wave
 
 import cv2
 import numpy as np
-import pytest
 
 from conftest import clip
 from test_store import make_read_only, undo_read_only, _sha

@@ -49,7 +49,6 @@ def test_review_shows_when_the_user_spoke(qtbot, store, analysed_clip):
 
 def test_a_session_without_sound_says_so(qtbot, store, analysed_clip):
     from poise.app.review.timeline import SPEAKING
-    from poise.vision.sessions.ingest import save_result
     from poise.vision.types import FrameScores
 
     frames = [FrameScores(i, i / 15, 0.9, 0.9, 0.1) for i in range(30)]

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from conftest import ROOT, clip
-from poise.vision.analysis import AnalysisSettings, analyze, open_video
+from poise.vision.analysis import analyze, open_video
 from poise.vision.events import EventTracker
 from poise.vision.landmarker import LOOKAHEAD
 from poise.vision.sessions.ingest import ingest, ingest_file, save_result

@@ -6,7 +6,6 @@ The same checks run on the xcb platform under Xvfb in tests/test_window_xcb.py."
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from PySide6.QtCore import QSettings

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import sys
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -14,12 +11,12 @@ from typing import Callable, Iterable, Iterator, Protocol, TypeVar
 import cv2
 import mediapipe as mp
 import numpy as np
-from mediapipe.tasks.python import BaseOptions, vision as mpv
 
+from poise.vision.closer_look import CloserLook
+from poise.vision.crops import Seen, crop_image
 from poise.vision.models import ModelPaths, resolve_models
-from poise.vision.crops import (ROI_FACE_MAX, ROI_RECENTRE, Seen, crop_around, crop_image, inside, roi_side,
-                                search_crops)
-from poise.vision.person import LARGEST, PersonChoice, is_there, pick_face
+from poise.vision.person import LARGEST, PersonChoice, pick_face, pose_belongs_to_face
+from poise.vision.tasks import native_stderr_silenced, video_models
 from poise.vision.types import Frame, FrameLandmarks
 
 logger = logging.getLogger(__name__)
@@ -55,14 +52,6 @@ HAND_REACH_FACE_WIDTHS = 4.0
 # searching every frame would add ~11 ms (+42 %) to every frame for nothing; every third
 # frame adds ~3.7 ms.
 HAND_SEARCH_EVERY = 3
-# Looking closer for a chosen person whom the whole frame does not show (vision.crops.ROI_SIDE):
-# one crop of vision.crops.search_crops is tried per analysed frame; once a whole round of them
-# found nobody, one every ROI_SEARCH_SLOW_EVERY-th frame only, so a chosen place where nobody
-# sits costs a quarter of a face-model call per frame. scripts/measure_inset.py prices a search
-# call at 10.0 ms of CPU (IMAGE mode on a 324 px crop), the same as the whole frame's face call
-# (9.7); the crop models cost what the whole-frame ones do (face 8.5, pose 16.1, hand 10.9 ms
-# against 9.7, 16.4, 11.3: the models resize to their own input sizes).
-ROI_SEARCH_SLOW_EVERY = 4
 # Names of the landmarker's stages for a StageClock (scripts/benchmark.py profiles them).
 STAGE_FACE = "face thread: face.detect_for_video"
 STAGE_POSE = "pose thread: pose.detect_for_video"
@@ -70,6 +59,7 @@ STAGE_HAND = "hand thread: hand.detect_for_video"
 STAGE_PREPARE = "main: prepare (resize, BGR->RGB, mp.Image)"
 STAGE_COLLECT = "main: Landmarker._collect"
 STAGE_TO_LANDMARKS = "main: _to_landmarks"
+STAGES_DETECT = (STAGE_FACE, STAGE_POSE, STAGE_HAND)
 
 _T = TypeVar("_T")
 
@@ -127,9 +117,7 @@ class Landmarker:
         self.working_long_side = working_long_side
         self.lookahead = lookahead
         with native_stderr_silenced():
-            self._face, self._pose, self._hand = _video_models(models, MAX_FACES)
-        self._models = models
-        self._stage_clock = stage_clock
+            self._face, self._pose, self._hand = video_models(models, MAX_FACES, MAX_HANDS)
         self._detect_face = self._face.detect_for_video
         self._detect_pose = self._pose.detect_for_video
         self._detect_hand = self._hand.detect_for_video
@@ -154,24 +142,20 @@ class Landmarker:
         # (submission number, hands found) of the hand model's recent runs.
         self._hand_runs: deque[tuple[int, bool]] = deque(maxlen=8)
         self._warm = False
-        # Looking closer (see the class docstring): the crop the models look at, the next one
-        # with the submission it starts at, whether the search for the chosen place is over,
-        # how many crops it tried, and the models it needs (made on first use).
-        self._roi: tuple[int, int, int] | None = None
-        self._roi_next: tuple[tuple[int, int, int], int] | None = None
-        self._search_done = False
-        self._search_step = 0
-        #: How many search crops the face model looked at for the chosen person (0 by default).
-        self.crops_tried = 0
-        self._finder = None
-        self._roi_models: tuple | None = None
-        self._roi_detect: tuple[Callable, Callable, Callable] | None = None
+        wrap = ((lambda detect: tuple(stage_clock.timed(name, fn) for name, fn in zip(STAGES_DETECT, detect)))
+                if stage_clock is not None else (lambda detect: detect))
+        self._closer = CloserLook(models, max_faces=MAX_FACES, max_hands=MAX_HANDS, wrap=wrap)
 
     @property
     def crop(self) -> tuple[int, int, int] | None:
         """(x0, y0, side) in pixels of the crop of the original frame the models look at for the
         chosen person, or None: the whole frame (always, by default)."""
-        return self._roi_next[0] if self._roi_next is not None else self._roi
+        return self._closer.crop
+
+    @property
+    def crops_tried(self) -> int:
+        """How many search crops the face model looked at for the chosen person (0 by default)."""
+        return self._closer.crops_tried
 
     def choose_person(self, person: PersonChoice) -> None:
         """Score ``person`` from the next frame on (thread-safe: a click in the live mirror).
@@ -184,9 +168,9 @@ class Landmarker:
         self._pose_pool.shutdown(wait=True)
         self._hand_pool.shutdown(wait=True)
         with native_stderr_silenced():
-            for model in (self._face, self._pose, self._hand, self._finder, *(self._roi_models or ())):
-                if model is not None:
-                    model.close()
+            for model in (self._face, self._pose, self._hand):
+                model.close()
+        self._closer.close()
 
     def __enter__(self) -> "Landmarker":
         return self
@@ -241,18 +225,13 @@ class Landmarker:
         ts = max(frame.timestamp_ms, self._last_ts + 1)
         self._last_ts = ts
         n, self._submitted = self._submitted, self._submitted + 1
-        if self._roi_next is not None and n >= self._roi_next[1]:
-            self._roi, self._roi_next = self._roi_next[0], None
-        roi = self._roi
-        if roi is not None and (roi[0] + roi[2] > frame.image.shape[1] or roi[1] + roi[2] > frame.image.shape[0]):
-            roi = self._roi = self._roi_next = None  # the source changed size: look for the chosen person again
-            self._search_done, self._search_step = False, 0
+        roi = self._closer.roi_for(n, frame.image.shape)
         if roi is None:
             image = self.prepare(frame.image)
             detect_face, detect_pose, detect_hand = self._detect_face, self._detect_pose, self._detect_hand
         else:
             image = crop_image(frame.image, roi)
-            detect_face, detect_pose, detect_hand = self._roi_detect
+            detect_face, detect_pose, detect_hand = self._closer.detect
         hand = self._hand_pool.submit(detect_hand, image, ts) if self._hand_due(n) else None
         return _InFlight(frame, image,
                          self._face_pool.submit(detect_face, image, ts),
@@ -284,8 +263,9 @@ class Landmarker:
             width, height = working_size(frame.image.shape, self.working_long_side)
         seen = Seen.of(face_result, pose_result, hand_result, job.roi, frame.image.shape)
         chosen, ambiguous = self._choose_user(seen.faces, width, height)
-        if job.roi is None and self._searching():
-            closer = self._look_closer(job, seen, chosen, hand_result is not None, width, height)
+        if job.roi is None and self._closer.searching(self.person):
+            closer = self._closer.look(self.person, frame.image, job.number, job.ts, seen, chosen,
+                                       hand_result is not None, width, height)
             if closer is not None:
                 seen, ambiguous = closer, False
                 chosen = 0 if seen.faces else None
@@ -297,10 +277,10 @@ class Landmarker:
             if seen.blendshapes:
                 blend = {c.category_name: float(c.score) for c in seen.blendshapes[chosen]}
             self._last_face_centre = face[:, :2].mean(axis=0)
-            if job.roi is not None and self._roi is not None:
-                self._follow(face, frame.image.shape, job.number)
+            if job.roi is not None:
+                self._closer.follow(face, frame.image.shape, job.number)
         pose = seen.pose
-        if pose is not None and face is not None and not _pose_belongs_to_face(pose, face):
+        if pose is not None and face is not None and not pose_belongs_to_face(pose, face):
             pose = None  # the pose model latched on to someone else
         hands = None
         if seen.hands is not None:
@@ -312,86 +292,13 @@ class Landmarker:
             own_camera=self.own_camera,
         )
 
-    # -- looking closer (a chosen person the whole frame does not show) -----------------
-    def _searching(self) -> bool:
-        return (self.person.kind != LARGEST.kind and not self._search_done
-                and self._roi is None and self._roi_next is None)
-
-    def _look_closer(self, job: _InFlight, seen: "Seen", chosen: int | None, with_hands: bool,
-                     width: int, height: int) -> "Seen | None":
-        """What the crop models see on this frame once they start, or None.
-
-        When the whole frame shows the chosen person with their pose, or their face is too
-        large for a crop (ROI_FACE_MAX), the search is over: the whole frame is enough.
-        When it shows their face but the pose model follows someone else (a self-view a third
-        of the height), the crop models start around that face. Otherwise the next search
-        crop is tried on this frame, and the crop models start around a face found there.
-        """
-        image = job.frame.image
-        side = roi_side(image.shape[1], image.shape[0])
-        aspect = np.array([width / max(width, height), height / max(width, height)])
-        if chosen is not None and is_there(self.person, seen.faces[chosen]):
-            face = seen.faces[chosen]
-            if ((seen.pose is not None and _pose_belongs_to_face(seen.pose, face))
-                    or float(np.ptp(face[:, 1])) * image.shape[0] > ROI_FACE_MAX * side):
-                self._search_done = True
-                return None
-            return self._start_crop_models(job, face, side, with_hands)
-        crops = search_crops(self.person, image.shape[1], image.shape[0])
-        step, self._search_step = self._search_step, self._search_step + 1
-        if not crops or (step >= len(crops) and step % ROI_SEARCH_SLOW_EVERY):
-            return None
-        crop = crops[step % len(crops)]
-        if self._finder is None:
-            with native_stderr_silenced():
-                self._finder = _face_model(self._models, mpv.RunningMode.IMAGE, MAX_FACES)
-                self._finder.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=np.zeros((64, 64, 3), np.uint8)))
-        self.crops_tried += 1
-        found = Seen.of(self._finder.detect(crop_image(image, crop)), None, None, crop, image.shape).faces
-        # A face of someone the whole frame already shows (part of the large face in a crop) is not it.
-        found = [f for f in found if not any(inside(f[:, :2].mean(axis=0), g) for g in seen.faces)]
-        if not found:
-            return None
-        pick, _ = pick_face(self.person, [f[:, :2].mean(axis=0) for f in found], [0.0] * len(found), None, aspect)
-        return None if pick is None else self._start_crop_models(job, found[pick], side, with_hands)
-
-    def _start_crop_models(self, job: _InFlight, face: np.ndarray, side: int, with_hands: bool) -> "Seen":
-        """Look at a crop around ``face`` from now on; what the crop models see on this frame."""
-        image = job.frame.image
-        roi = crop_around(face, image.shape, side)
-        self._roi_next = (roi, job.number + 2)  # the next frame is already on the whole-frame models
-        if self._roi_models is None:
-            with native_stderr_silenced():
-                self._roi_models = _video_models(self._models, 1)
-            detect = tuple(m.detect_for_video for m in self._roi_models)
-            if self._stage_clock is not None:
-                detect = tuple(self._stage_clock.timed(name, fn) for name, fn in
-                               zip((STAGE_FACE, STAGE_POSE, STAGE_HAND), detect))
-            self._roi_detect = detect
-        # The crop models start on this very frame: they track from here, and it is scored.
-        picture = crop_image(image, roi)
-        face_model, pose_model, hand_model = self._roi_models
-        with native_stderr_silenced():
-            return Seen.of(face_model.detect_for_video(picture, job.ts),
-                           pose_model.detect_for_video(picture, job.ts),
-                           hand_model.detect_for_video(picture, job.ts) if with_hands else None,
-                           roi, image.shape)
-
-    def _follow(self, face: np.ndarray, shape: tuple, number: int) -> None:
-        """Move the crop after a face that drifted (ROI_RECENTRE), from submission number + 2 on."""
-        current = self._roi_next[0] if self._roi_next is not None else self._roi
-        want = crop_around(face, shape, current[2])
-        if max(abs(want[0] - current[0]), abs(want[1] - current[1])) > ROI_RECENTRE * current[2]:
-            self._roi_next = (want, number + 2)
-
     def _choose_user(self, faces: list[np.ndarray], width: int, height: int) -> tuple[int | None, bool]:
         """Pick the user's face: a new choice first, then continuity, then the person choice
         (the largest by default); (None, True) when truly ambiguous."""
         pending, self._pending_person = self._pending_person, None
         if pending is not None:
             self.person, self._last_face_centre = pending, None
-            self._roi = self._roi_next = None
-            self._search_done, self._search_step = False, 0
+            self._closer.reset()
         if not faces:
             return None, False
         centres = [f[:, :2].mean(axis=0) for f in faces]
@@ -427,37 +334,6 @@ def working_rgb(image: np.ndarray, long_side: int) -> np.ndarray:
     return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
 
 
-def _video_models(models: ModelPaths, num_faces: int) -> tuple:
-    """Face, pose and hand landmarkers in VIDEO mode, with the options Poise scores from."""
-    pose = mpv.PoseLandmarker.create_from_options(
-        mpv.PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(models.pose)),
-            running_mode=mpv.RunningMode.VIDEO,
-            num_poses=1,
-        )
-    )
-    hand = mpv.HandLandmarker.create_from_options(
-        mpv.HandLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(models.hand)),
-            running_mode=mpv.RunningMode.VIDEO,
-            num_hands=MAX_HANDS,
-        )
-    )
-    return _face_model(models, mpv.RunningMode.VIDEO, num_faces), pose, hand
-
-
-def _face_model(models: ModelPaths, mode, num_faces: int):
-    return mpv.FaceLandmarker.create_from_options(
-        mpv.FaceLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(models.face)),
-            running_mode=mode,
-            num_faces=num_faces,
-            output_face_blendshapes=True,
-            output_facial_transformation_matrixes=True,
-        )
-    )
-
-
 def _face_area(face: np.ndarray, width: int, height: int) -> float:
     span = (face[:, :2].max(axis=0) - face[:, :2].min(axis=0)) * (width, height)
     return float(span[0] * span[1])
@@ -476,35 +352,3 @@ def _users_hands(found: list[np.ndarray], faces: list[np.ndarray], chosen: int, 
         if int(np.argmin(dists)) == chosen and dists[chosen] <= HAND_REACH_FACE_WIDTHS * face_width:
             out.append(pts)
     return tuple(out)
-
-
-def _pose_belongs_to_face(pose: np.ndarray, face: np.ndarray) -> bool:
-    """The pose's nose (landmark 0) must lie inside the chosen face's box, with margin."""
-    lo, hi = face[:, :2].min(axis=0), face[:, :2].max(axis=0)
-    margin = (hi - lo) * 0.5
-    nose = pose[0, :2]
-    return bool(np.all(nose >= lo - margin) and np.all(nose <= hi + margin))
-
-
-@contextlib.contextmanager
-def native_stderr_silenced():
-    """Point file descriptor 2 at /dev/null while MediaPipe's C++ code logs its start-up
-    notes (absl/LiteRT ignore the Python logging config). POISE_DEBUG=1 keeps them.
-    Python exceptions are unaffected: they are raised, not printed, inside this block."""
-    if os.environ.get("POISE_DEBUG"):
-        yield
-        return
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)

@@ -121,3 +121,12 @@ def is_there(choice: PersonChoice, face: np.ndarray) -> bool:
         margin = (hi - lo) * POINT_MARGIN
         return bool(lo[0] - margin[0] <= choice.x <= hi[0] + margin[0] and lo[1] - margin[1] <= choice.y <= hi[1] + margin[1])
     return True
+
+
+def pose_belongs_to_face(pose: np.ndarray, face: np.ndarray) -> bool:
+    """Whether a pose is the chosen face's person: its nose (landmark 0) lies inside the face's
+    box grown by half its size (the pose model may have latched on to someone else)."""
+    lo, hi = face[:, :2].min(axis=0), face[:, :2].max(axis=0)
+    margin = (hi - lo) * 0.5
+    nose = pose[0, :2]
+    return bool(np.all(nose >= lo - margin) and np.all(nose <= hi + margin))

@@ -418,7 +418,6 @@ def _spread(points, scale: float, noise: float, min_share: float = 0.6):
     # Reversals along the main axis of movement, with hysteresis so jitter does not count.
     cov = centred.T @ centred
     axis = np.linalg.eigh(cov)[1][:, -1]
-    proj = centred @ axis
     return spread, _reversals(centred @ axis, REVERSAL_STEP * noise)
 
 

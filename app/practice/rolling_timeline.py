@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from poise.app.chart_legend import ChartLegend
-from poise.app.theme import AXIS_PEN, GRID_PEN, SCORE_COLOURS, SCORE_LABELS, SCORE_NAMES, TEXT_MUTED
+from poise.app.theme import AXIS_PEN, SCORE_COLOURS, SCORE_LABELS, SCORE_NAMES, TEXT_MUTED
 from poise.vision.types import FrameUpdate
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPushButton, Q
                                QWidget)
 
 from poise.app.chart_legend import ChartLegend
-from poise.app.theme import AXIS_PEN, GRID_PEN, SCORE_COLOURS, SCORE_LABELS, TEXT_MUTED
+from poise.app.theme import AXIS_PEN, SCORE_COLOURS, SCORE_LABELS, TEXT_MUTED
 from poise.vision.reports.format import fmt_percent
 from poise.vision.practice.progress import MIN_BEST_DURATION_S, ProgressReport, progress
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from poise.app.theme import (AXIS_PEN, CURSOR_COLOUR, EVENT_SCORE, EVENT_SPAN_ALPHA, GRID_PEN, NOT_MEASURABLE_ALPHA,
+from poise.app.theme import (AXIS_PEN, CURSOR_COLOUR, EVENT_SCORE, EVENT_SPAN_ALPHA, NOT_MEASURABLE_ALPHA,
                              NOT_MEASURABLE_COLOUR, SCORE_COLOURS, SCORE_LABELS, SCORE_NAMES, SEGMENT_COLOUR, TEXT_MUTED)
 from poise.vision.reports.format import SPEAKING_COLOUR, fmt_clock, fmt_percent
 
