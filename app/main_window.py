@@ -18,6 +18,7 @@ from poise.app.practice import LivePage
 from poise.app.practice.model_check import ModelCheck
 from poise.app.practice.practice_controller import PracticeController
 from poise.app.progress.progress_page import ProgressView
+from poise.app.review.player import SPEEDS
 from poise.app.review.report_export import ReportExporter
 from poise.app.review import ReviewPage
 from poise.app.settings import Settings
@@ -61,6 +62,8 @@ class MainWindow(QMainWindow):
         self.live = LivePage(store, models=models)
         self.live.microphone = self.settings.microphone
         self.review = ReviewPage(store)
+        self._restore_playback()
+        self.review.view.player.listening_changed.connect(self._remember_playback)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.progress = ProgressView(store)
@@ -343,6 +346,20 @@ class MainWindow(QMainWindow):
     def _on_record_toggled(self, on: bool) -> None:
         self.live.session.record_box.setChecked(on)
         self.settings.record_video = on
+
+    def _restore_playback(self) -> None:
+        """The review player's volume, speed and mute as the user last left them."""
+        player = self.review.view.player
+        volume, speed, muted = self.settings.playback()
+        if volume is not None:
+            player.set_volume(volume)
+        if speed in SPEEDS:
+            player.set_speed(speed)
+        player.set_muted(muted)
+
+    def _remember_playback(self) -> None:
+        player = self.review.view.player
+        self.settings.save_playback(player.volume(), player.speed(), player.muted())
 
     def _show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, STATUS_MESSAGE_MS)

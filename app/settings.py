@@ -107,6 +107,22 @@ class Settings:
     def microphone(self, name: str | None) -> None:
         self.q.setValue("live/microphone", NO_MICROPHONE if name is None else str(name))
 
+    def playback(self) -> tuple[int | None, float | None, bool]:
+        """The review player's volume (0-100), speed and mute as the user last left them;
+        None where never set (the player's own default)."""
+        volume, speed = self.q.value("review/volume", ""), self.q.value("review/speed", "")
+        try:
+            volume = None if volume in ("", None) else max(0, min(100, int(volume)))
+            speed = None if speed in ("", None) else float(speed)
+        except (TypeError, ValueError):
+            volume = speed = None
+        return volume, speed, self._bool("review/muted", False)
+
+    def save_playback(self, volume: int, speed: float, muted: bool) -> None:
+        self.q.setValue("review/volume", int(volume))
+        self.q.setValue("review/speed", float(speed))
+        self.q.setValue("review/muted", bool(muted))
+
     def geometry(self) -> QByteArray | None:
         v = self.q.value("window/geometry")
         return v if isinstance(v, QByteArray) and not v.isEmpty() else None

@@ -326,3 +326,31 @@ def test_sound_and_picture_play_together_after_a_seek_and_at_one_and_a_half_spee
     assert set(at_fast) == {1, 2, 3}, (marks.flashes, marks.beeps)
     worst = max(abs(o) for o in [*at_1x.values(), *at_fast.values()])
     assert worst < PLAYBACK_SYNC_BOUND_S, (at_1x, at_fast)
+
+
+def test_volume_speed_and_mute_are_remembered_between_runs(qtbot, store, tmp_path, models):
+    """The review player comes back as the user left it (Settings, review/*), not at 80 % and 1x."""
+    from PySide6.QtCore import QSettings
+
+    from poise.app.main_window import MainWindow
+    from poise.app.review.player import DEFAULT_VOLUME
+    from poise.app.settings import Settings
+
+    ini = str(tmp_path / "poise.ini")
+
+    def window():
+        w = MainWindow(store, settings=Settings(QSettings(ini, QSettings.Format.IniFormat)), models=models, cameras=[])
+        qtbot.addWidget(w)
+        return w
+
+    first = window()
+    player = first.review.view.player
+    assert (player.volume(), player.speed(), player.muted()) == (DEFAULT_VOLUME, 1.0, False), "a first run: defaults"
+    player.set_volume(35)
+    player.set_speed(1.5)
+    player.set_muted(True)
+    first.close()
+    again = window().review.view.player
+    assert (again.volume(), again.speed(), again.muted()) == (35, 1.5, True)
+    again.set_muted(False)
+    assert window().review.view.player.muted() is False

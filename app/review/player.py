@@ -107,6 +107,8 @@ class RecordingPlayer(QWidget):
     position_changed = Signal(float)
     playing_changed = Signal(bool)
     error_occurred = Signal(str)
+    #: The user changed the volume, mute or speed (the window remembers them between runs).
+    listening_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -115,6 +117,7 @@ class RecordingPlayer(QWidget):
         self._position = 0.0
         self._playing = False
         self._show_first_frame = False
+        self._muted = False
         self._media = self._audio = self._devices = None
 
         self._view = FrameView()
@@ -179,7 +182,7 @@ class RecordingPlayer(QWidget):
         self._media.hasAudioChanged.connect(lambda *_: self._update_controls())
         self._media.errorOccurred.connect(self._on_error)
         self._devices.audioOutputsChanged.connect(self._on_outputs_changed)
-        self._on_volume_chosen(self._volume.value())
+        self._apply_volume(self._volume.value())
         self._audio.setMuted(self._mute_button.isChecked())
         self._media.setPlaybackRate(self.speed())
 
@@ -239,10 +242,21 @@ class RecordingPlayer(QWidget):
         self._volume.setValue(percent)
 
     def set_muted(self, muted: bool) -> None:
+        changed = muted != self._muted
+        self._muted = muted
         self._mute_button.setChecked(muted)   # re-enters through toggled when it changes
         if self._audio is not None:
             self._audio.setMuted(muted)
         self._update_controls()
+        if changed:
+            self.listening_changed.emit()
+
+    def volume(self) -> int:
+        """The slider's perceptual volume, 0-100."""
+        return self._volume.value()
+
+    def muted(self) -> bool:
+        return self._muted
 
     def is_playing(self) -> bool:
         return self._playing
@@ -329,8 +343,13 @@ class RecordingPlayer(QWidget):
     def _on_speed_chosen(self, index: int) -> None:
         if self._media is not None:
             self._media.setPlaybackRate(SPEEDS[index])
+        self.listening_changed.emit()
 
     def _on_volume_chosen(self, percent: int) -> None:
+        self._apply_volume(percent)
+        self.listening_changed.emit()
+
+    def _apply_volume(self, percent: int) -> None:
         if self._audio is not None:
             self._audio.setVolume(QtAudio.convertVolume(percent / 100.0, QtAudio.VolumeScale.LogarithmicVolumeScale,
                                                         QtAudio.VolumeScale.LinearVolumeScale))
