@@ -23,6 +23,8 @@ from poise.vision.features import measure  # noqa: E402
 from poise.vision.landmarker import Landmarker  # noqa: E402
 from poise.vision.scoring import FIDGET_WINDOW_S, HAND_NOISE, HEAD_NOISE, _hand_positions, _spread  # noqa: E402
 from poise.vision.sources import VideoFileSource  # noqa: E402
+from test_eye_contact_constructed import FACES  # noqa: E402  (the five lens faces behind DEFAULT_GAZE_YAW)
+from test_scores_on_clips import OWN_LABELS, agreement_by_class  # noqa: E402
 
 CLIPS = ROOT.parent / "shared" / "clips"
 STILL = ["pyfeat__single_face.mp4", "grid_lipnet__lbax4n.mpg", "proctoringai__center_focus.mp4",
@@ -30,17 +32,10 @@ STILL = ["pyfeat__single_face.mp4", "grid_lipnet__lbax4n.mpg", "proctoringai__ce
 
 
 def labelled_segments():
-    from test_scores_on_clips import OWN_LABELS
 
     with open(CLIPS / "gaze_segments.csv", newline="") as f:
         shared = [(r["file"], float(r["start_s"]), float(r["end_s"]), r["label"]) for r in csv.DictReader(f)]
     return shared + OWN_LABELS
-
-
-# The lens-looking stretches whose median gaze yaw is scoring.DEFAULT_GAZE_YAW (see there).
-LENS_FACES = [("proctoringai__center_left_center.mp4", 0.0, 5.5), ("proctoringai__center_focus.mp4", 0.0, 10.5),
-              ("grid_lipnet__lbax4n.mpg", 0.0, 3.0), ("tfjsmodels__facemesh_demo_input.mp4", 9.0, 10.8),
-              ("mediapipe__selfie_segmentation_web.mp4", 6.75, 9.0)]
 
 
 def lens_gaze_yaw() -> dict[str, float]:
@@ -48,7 +43,7 @@ def lens_gaze_yaw() -> dict[str, float]:
     default, scoring.DEFAULT_GAZE_YAW = scoring.DEFAULT_GAZE_YAW, 0.0
     try:
         out = {}
-        for name, a, b in LENS_FACES:
+        for name, a, b in FACES:
             with open_video(CLIPS / name) as src:
                 r = analyze(src, keep_frames=True)
             out[name] = float(np.median([f.components.gaze_yaw for f in r.frames
@@ -79,19 +74,13 @@ def agreement(held_out: bool = False):
                 r = analyze(src, keep_frames=True)
         finally:
             scoring.DEFAULT_GAZE_YAW = default
-        clip_hits = clip_total = none = 0
-        for _, a, b, label in (s for s in segs if s[0] == name and s[3] != "transition"):
-            camera = label == "camera"
-            for f in r.frames:
-                if a <= f.t < b:
-                    if f.eye_contact is None:
-                        none += 1
-                        continue
-                    ok = (f.eye_contact >= 0.5) == camera
-                    clip_total += 1
-                    clip_hits += ok
-                    totals[camera] += 1
-                    hits[camera] += ok
+        own = [s for s in segs if s[0] == name and s[3] != "transition"]
+        by_class = agreement_by_class(r, own)
+        for camera, (h, t) in by_class.items():
+            hits[camera] += h
+            totals[camera] += t
+        clip_hits, clip_total = sum(h for h, _ in by_class.values()), sum(t for _, t in by_class.values())
+        none = sum(f.eye_contact is None for _, a, b, _ in own for f in r.frames if a <= f.t < b)
         print(f"  {name:42s} {clip_hits:4d}/{clip_total:<4d} = {clip_hits / clip_total:.3f}  (not measurable: {none})"
               + (f"  default {float(np.median([v for n, v in lens.items() if n != name])):.2f}" if lens else ""))
     all_hits, all_total = sum(hits.values()), sum(totals.values())

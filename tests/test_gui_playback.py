@@ -33,18 +33,25 @@ PLAYBACK_SYNC_BOUND_S = 0.2
 
 @pytest.fixture
 def voice_view(qtbot, store, analysed_clip):
-    from poise.app.review import SessionView
     from poise.vision.sessions.ingest import save_result
 
     sid = save_result(store, analysed_clip(VOICE), kind="file")
+    return open_session_view(qtbot, store, sid), sid
+
+
+def open_session_view(qtbot, store, sid):
+    """The Review page's session view showing ``sid``, its first frame shown, volume 0 (quiet on
+    a developer's machine with speakers; mute is tested below)."""
+    from poise.app.review import SessionView
+
     view = SessionView(store)
     qtbot.addWidget(view)
     view.resize(1000, 620)
     view.show()
     assert view.show_session(sid)
     qtbot.waitUntil(lambda: view.player.frame_view().image() is not None, timeout=10000)
-    view.player.set_volume(0)   # quiet on a developer's machine with speakers; mute is tested below
-    return view, sid
+    view.player.set_volume(0)
+    return view
 
 
 def _image_array(qimage) -> np.ndarray:
@@ -281,7 +288,6 @@ class _MarkTimes:
 @pytest.fixture
 def marked_recording_view(qtbot, store, analysed_clip):
     """A session whose recording was written by Poise's recorder (H.264 + AAC) from a marked source."""
-    from poise.app.review import SessionView
     from poise.vision.sessions.av_sync import record_marks
     from poise.vision.sessions.recording import AVRecorder
     from poise.vision.sessions.ingest import save_result
@@ -292,14 +298,7 @@ def marked_recording_view(qtbot, store, analysed_clip):
     record_marks(recorder, MARKS_SECONDS, 30.0, 48000, period=MARK_PERIOD_S)
     recorder.close()
     store.set_recording_path(sid, path)
-    view = SessionView(store)
-    qtbot.addWidget(view)
-    view.resize(1000, 620)
-    view.show()
-    assert view.show_session(sid)
-    qtbot.waitUntil(lambda: view.player.frame_view().image() is not None, timeout=10000)
-    view.player.set_volume(0)
-    return view
+    return open_session_view(qtbot, store, sid)
 
 
 def test_sound_and_picture_play_together_after_a_seek_and_at_one_and_a_half_speed(qtbot, marked_recording_view):
