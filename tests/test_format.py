@@ -60,3 +60,13 @@ def test_voice_lines_say_no_speech_instead_of_a_zero_pause():
     assert "no speech heard" in silent and "pause" not in silent
     assert "longest pause 1.4 s" in voice_lines(summary(0.4, 1.4))[0]
     assert voice_lines(summary(None, None)) == ["  speaking         no audio"]
+
+
+def test_the_report_and_the_cli_give_the_longest_pause_from_one_function():
+    from poise.vision.reports.format import fmt_longest_pause
+    from poise.vision.reports.voice_report import speaking_part
+    from poise.vision.types import Summary
+
+    silent = Summary(10.0, 120, 1.0, 0.7, 0.7, 0.9, 0.0, 0.0, 0.0, {}, speaking_share=0.0, longest_pause_s=0.0)
+    assert fmt_longest_pause(silent) == "no speech heard"
+    assert (fmt_longest_pause(silent), "longest pause between speech") in speaking_part(silent, [], []).cards

@@ -134,13 +134,19 @@ def question_rows(frames: Sequence[FrameScores], events: Sequence[Event], segmen
     return rows
 
 
+def fmt_longest_pause(s: Summary) -> str:
+    """The longest pause between speech, or "no speech heard" when there was sound but no
+    speech (a pause of 0.0 s would read as a figure). One text for the CLI and the report."""
+    return fmt_seconds(s.longest_pause_s) if s.speaking_share else "no speech heard"
+
+
 def voice_lines(s: Summary) -> list[str]:
     """The voice figures of a summary, or one line saying there was no sound."""
     if s.speaking_share is None:
         return ["  speaking         no audio"]
     return [
         f"  speaking         {fmt_percent(s.speaking_share)} of the time "
-        + (f"(longest pause {fmt_seconds(s.longest_pause_s)})" if s.speaking_share else "(no speech heard)"),
+        + (f"(longest pause {fmt_longest_pause(s)})" if s.speaking_share else f"({fmt_longest_pause(s)})"),
         f"  eye contact      {fmt_percent(s.eye_contact_speaking_share)} while speaking, "
         f"{fmt_percent(s.eye_contact_silent_share)} while silent",
     ]

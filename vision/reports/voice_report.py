@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from poise.vision.practice.interview import per_segment_summary
-from poise.vision.reports.format import SPEAKING_COLOUR, fmt_percent, fmt_seconds
+from poise.vision.reports.format import SPEAKING_COLOUR, fmt_longest_pause, fmt_percent, fmt_seconds
 from poise.vision.reports.timeline_svg import FONT, INK
 from poise.vision.types import Event, FrameScores, Summary
 
@@ -37,7 +37,7 @@ def speaking_part(summary: Summary | None, frames: Sequence[FrameScores], events
         return SpeakingPart("This session has no sound, so when you spoke is not known.", [], "", (), [], "")
     cards = [
         (fmt_percent(summary.speaking_share), "of the time speaking"),
-        (fmt_seconds(summary.longest_pause_s), "longest pause between speech"),
+        (fmt_longest_pause(summary), "longest pause between speech"),
         (fmt_percent(summary.eye_contact_speaking_share), "eye contact while speaking"),
         (fmt_percent(summary.eye_contact_silent_share), "eye contact while silent or listening"),
     ]
