@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import MODELS
 from poise.vision import models as m
 
 
@@ -98,3 +99,65 @@ def test_user_cache_is_used_when_env_is_unset(no_env, models):
         (cache / p.name).symlink_to(p)
     found = m.resolve_models(download=False)
     assert found.face.parent == cache and found.pose.parent == cache and found.hand.parent == cache
+
+
+# ------------------------------------------------------------------ the speech model (a folder)
+def test_speech_model_folder_is_resolved_from_the_env_dir_and_verified():
+    folder = m.resolve_model_folder(download=False)
+    assert folder.name == m.WHISPER_TINY_EN.name
+    assert sorted(p.name for p in folder.iterdir() if p.name != "SHA256SUMS") == sorted(
+        f.filename for f in m.WHISPER_TINY_EN.files)
+    sums = dict(line.split()[::-1] for line in (folder / "SHA256SUMS").read_text().splitlines() if line.strip())
+    assert {f.filename: f.sha256 for f in m.WHISPER_TINY_EN.files} == sums, "pinned hashes = the official SHA256SUMS"
+    assert all((folder / f.filename).stat().st_size == f.size for f in m.WHISPER_TINY_EN.files)
+    assert m.WHISPER_TINY_EN.describe() == "faster-whisper-tiny.en sha256:1a5afae06a4d"
+
+
+def test_speech_model_missing_from_the_env_dir_names_the_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv(m.MODEL_DIR_ENV, str(tmp_path))
+    with pytest.raises(m.ModelError, match="faster-whisper-tiny.en/config.json") as err:
+        m.resolve_model_folder(download=False)
+    assert "\n" not in str(err.value)
+
+
+def test_speech_model_offline_message_says_what_to_download(no_env):
+    with pytest.raises(m.ModelError) as err:
+        m.resolve_model_folder(download=False)
+    text = str(err.value)
+    assert "speech model" in text and m.WHISPER_REVISION in text and "POISE_MODEL_DIR" in text
+    assert all(f.filename in text for f in m.WHISPER_TINY_EN.files)
+
+
+def test_speech_model_is_downloaded_file_by_file_and_verified(no_env, monkeypatch):
+    """The real model files served over HTTP: each is checked and moved into the cache folder;
+    a corrupt cached file is replaced by a fresh download; a corrupt download is refused."""
+    shared = MODELS / m.WHISPER_TINY_EN.name
+    if not (shared / "model.bin").is_file():
+        pytest.fail(f"the speech model is not in {shared}: the tests need ../shared/models", pytrace=False)
+    (no_env / "www").mkdir()
+    for f in m.WHISPER_TINY_EN.files:
+        (no_env / "www" / f.filename).symlink_to(shared / f.filename)
+    server = _serve(no_env / "www")
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        local = m.ModelFolder(m.WHISPER_TINY_EN.name, tuple(
+            m.ModelSpec(f.filename, f.size, f.sha256, base + f.filename) for f in m.WHISPER_TINY_EN.files), "model.bin")
+        seen = []
+        folder = m.resolve_model_folder(local, on_download_progress=lambda n, d, t: seen.append(n))
+        assert folder == no_env / "cache" / "faster-whisper-tiny.en"
+        assert {p.name for p in folder.iterdir()} == {f.filename for f in local.files}
+        assert m.sha256_of(folder / "model.bin") == m.WHISPER_TINY_EN.files[1].sha256
+        assert set(seen) == {f.filename for f in local.files}
+        (folder / "config.json").write_text("{}")   # damaged in the cache: downloaded again
+        seen.clear()
+        assert m.resolve_model_folder(local, on_download_progress=lambda n, d, t: seen.append(n)) == folder
+        assert set(seen) == {"config.json"} and m.sha256_of(folder / "config.json") == local.files[0].sha256
+        (no_env / "www" / "vocabulary.txt").unlink()
+        (no_env / "www" / "vocabulary.txt").write_text("not the vocabulary")
+        (folder / "vocabulary.txt").unlink()
+        with pytest.raises(m.ModelError):
+            m.resolve_model_folder(local, on_download_progress=lambda *a: None)
+        assert not (folder / "vocabulary.txt").exists(), "a file with the wrong size or hash is never used"
+    finally:
+        server.shutdown()
+        server.server_close()

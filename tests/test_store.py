@@ -181,7 +181,7 @@ def test_v1_database_is_upgraded_with_its_data(tmp_path):
     conn.close()
 
     store = SessionStore(tmp_path)
-    assert migrations.schema_version(store.conn) == migrations.LATEST_VERSION == 3
+    assert migrations.schema_version(store.conn) == migrations.LATEST_VERSION == 4
     info = store.get_session(1)
     assert (info.source, info.notes, info.went_well, info.do_better, info.calibration_id) == ("old.mp4", "v1 note", "", "", None)
     assert info.summary.mean_posture == 0.8

@@ -1,4 +1,4 @@
-"""Find the MediaPipe model files: POISE_MODEL_DIR, the user cache, or a verified download."""
+"""Find the model files (MediaPipe, faster-whisper): POISE_MODEL_DIR, the user cache, or a verified download."""
 
 from __future__ import annotations
 
@@ -49,6 +49,41 @@ HAND_LANDMARKER = ModelSpec(
     "https://storage.googleapis.com/mediapipe-models/hand_landmarker/hand_landmarker/float16/1/hand_landmarker.task",
 )
 ALL_MODELS = (FACE_LANDMARKER, POSE_LANDMARKER, HAND_LANDMARKER)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFolder:
+    """A model that is a folder of files (a CTranslate2 model), each file pinned like a ModelSpec."""
+
+    name: str
+    files: tuple[ModelSpec, ...]
+    weights: str  # the file whose hash names the model (describe)
+
+    @property
+    def size(self) -> int:
+        return sum(f.size for f in self.files)
+
+    def describe(self) -> str:
+        """Name and hash recorded with every transcript, e.g. 'faster-whisper-tiny.en sha256:1a5afae06a4d'."""
+        weights = next(f for f in self.files if f.filename == self.weights)
+        return f"{self.name} sha256:{weights.sha256[:12]}"
+
+
+# Systran/faster-whisper-tiny.en (Whisper tiny.en converted to CTranslate2, MIT licence), pinned
+# to one revision; sizes and SHA-256 from ../shared/models/faster-whisper-tiny.en/SHA256SUMS,
+# URLs from ../shared/models/README.md.
+WHISPER_REVISION = "0d3d19a32d3338f10357c0889762bd8d64bbdeba"
+_WHISPER_URL = f"https://huggingface.co/Systran/faster-whisper-tiny.en/resolve/{WHISPER_REVISION}/"
+WHISPER_TINY_EN = ModelFolder("faster-whisper-tiny.en", (
+    ModelSpec("config.json", 2317, "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
+              _WHISPER_URL + "config.json"),
+    ModelSpec("model.bin", 75537502, "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+              _WHISPER_URL + "model.bin"),
+    ModelSpec("tokenizer.json", 2128466, "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
+              _WHISPER_URL + "tokenizer.json"),
+    ModelSpec("vocabulary.txt", 422309, "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
+              _WHISPER_URL + "vocabulary.txt"),
+), weights="model.bin")
 
 
 class ModelError(RuntimeError):
@@ -103,18 +138,36 @@ def resolve_models(
     )
 
 
-def _resolve_one(spec: ModelSpec, download: bool, progress) -> Path:
+def resolve_model_folder(
+    folder: ModelFolder = WHISPER_TINY_EN,
+    *,
+    download: bool = True,
+    on_download_progress: Callable[[str, int, int], None] | None = None,
+) -> Path:
+    """Return the verified folder of a folder model (the speech model), in the same order as
+    :func:`resolve_models`: ``$POISE_MODEL_DIR/<name>/``, the user cache, a verified download
+    of each file that is missing or wrong."""
+    offline = lambda why="": _folder_offline_message(folder, why)
+    paths = [_resolve_one(f, download, on_download_progress, subdir=folder.name, offline=offline)
+             for f in folder.files]
+    return paths[0].parent
+
+
+def _resolve_one(spec: ModelSpec, download: bool, progress, *, subdir: str = "",
+                 offline: Callable[..., str] | None = None) -> Path:
+    offline = offline or _offline_message
+    name = f"{subdir}/{spec.filename}" if subdir else spec.filename
     env_dir = os.environ.get(MODEL_DIR_ENV)
     if env_dir:
-        candidate = Path(env_dir).expanduser() / spec.filename
+        candidate = Path(env_dir).expanduser() / subdir / spec.filename
         if candidate.is_file():
             _verify(candidate, spec)
             return candidate
         raise ModelError(
-            f"{MODEL_DIR_ENV} is set to {env_dir!r} but {spec.filename} is not in it; "
+            f"{MODEL_DIR_ENV} is set to {env_dir!r} but {name} is not in it; "
             f"put the file there (official URL: {spec.url}) or unset {MODEL_DIR_ENV}."
         )
-    cached = user_cache_dir() / spec.filename
+    cached = user_cache_dir() / subdir / spec.filename
     if cached.is_file():
         try:
             _verify(cached, spec)
@@ -123,8 +176,8 @@ def _resolve_one(spec: ModelSpec, download: bool, progress) -> Path:
             logger.warning("cached %s failed verification; downloading again", cached)
             cached.unlink(missing_ok=True)
     if not download:
-        raise ModelError(_offline_message())
-    return download_model(spec, cached.parent, progress)
+        raise ModelError(offline())
+    return download_model(spec, cached.parent, progress, offline=offline)
 
 
 def _verify(path: Path, spec: ModelSpec) -> None:
@@ -146,6 +199,16 @@ def _offline_message(why: str = "") -> str:
     )
 
 
+def _folder_offline_message(folder: ModelFolder, why: str = "") -> str:
+    prefix = folder.files[0].url.rsplit("/", 1)[0] + "/"
+    return (
+        f"Poise needs the speech model {folder.name} ({folder.size / 1e6:.0f} MB) to make a transcript and could "
+        f"not download it{f' ({why})' if why else ''}. Connect to the internet and transcribe again, or download "
+        f"{', '.join(f.filename for f in folder.files)} from {prefix} into a folder named {folder.name} and set "
+        f"{MODEL_DIR_ENV} to the folder that holds it."
+    )
+
+
 def _download_failure(exc: BaseException) -> str:
     """A few words on why a download failed, for the user (the raw error goes to the log)."""
     reason = getattr(exc, "reason", exc)
@@ -160,8 +223,10 @@ def _download_failure(exc: BaseException) -> str:
     return "the network is not reachable"
 
 
-def download_model(spec: ModelSpec, target_dir: Path, progress=None, *, url: str | None = None) -> Path:
-    """Download ``spec`` into ``target_dir``; verify size and hash before an atomic rename."""
+def download_model(spec: ModelSpec, target_dir: Path, progress=None, *, url: str | None = None,
+                   offline: Callable[..., str] | None = None) -> Path:
+    """Download ``spec`` into ``target_dir``; verify size and hash before an atomic rename.
+    ``offline(why)`` words the error when the download fails (default: the MediaPipe models)."""
     target = target_dir / spec.filename
     try:
         with atomic_path(target) as tmp:
@@ -170,7 +235,7 @@ def download_model(spec: ModelSpec, target_dir: Path, progress=None, *, url: str
                     response = urllib.request.urlopen(url or spec.url, timeout=30)
                 except (urllib.error.URLError, OSError) as exc:
                     logger.warning("downloading %s failed: %s", url or spec.url, exc)
-                    raise ModelError(_offline_message(_download_failure(exc))) from None
+                    raise ModelError((offline or _offline_message)(_download_failure(exc))) from None
                 with response:
                     total = int(response.headers.get("Content-Length") or spec.size)
                     done = 0

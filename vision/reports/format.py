@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from poise.vision.practice.interview import per_segment_summary
+from poise.vision.speech.pace import SpeechFigures, pace_cue
 from poise.vision.summary import not_measured_note
 from poise.vision.types import Event, FrameScores, Summary
 
@@ -138,6 +139,36 @@ def fmt_longest_pause(s: Summary) -> str:
     """The longest pause between speech, or "no speech heard" when there was sound but no
     speech (a pause of 0.0 s would read as a figure). One text for the CLI and the report."""
     return fmt_seconds(s.longest_pause_s) if s.speaking_share else "no speech heard"
+
+
+def fmt_wpm(value: float | None) -> str:
+    """A pace: '142 words/min'; NOT_MEASURED when too little was said to tell (pace.MIN_WORDS_FOR_RATE)."""
+    if value is None or not math.isfinite(value):
+        return NOT_MEASURED
+    return f"{round(value):d} words/min"
+
+
+def fmt_fillers(figures: SpeechFigures | None) -> str:
+    """Filler words: 'none', '3 (1.2 a minute)', or '3' when the rate is not known."""
+    if figures is None:
+        return NOT_MEASURED
+    if not figures.fillers:
+        return "none"
+    rate = figures.fillers_per_minute
+    return f"{figures.fillers}" + ("" if rate is None else f" ({rate:.1f} a minute)")
+
+
+def fmt_pace(figures: SpeechFigures | None) -> str:
+    """The pace with its kind cue: '142 words/min, a comfortable pace' (pace.pace_cue)."""
+    if figures is None or figures.words_per_minute is None:
+        return NOT_MEASURED
+    cue = pace_cue(figures)
+    return fmt_wpm(figures.words_per_minute) + (f", {cue}" if cue else "")
+
+
+def fmt_word_pause(figures: SpeechFigures | None) -> str:
+    """The longest gap between two words ('2.4 s'); NOT_MEASURED with fewer than two words."""
+    return NOT_MEASURED if figures is None else fmt_seconds(figures.longest_pause_s)
 
 
 def voice_lines(s: Summary) -> list[str]:

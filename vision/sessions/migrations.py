@@ -87,9 +87,31 @@ V2_TO_V3 = """
 ALTER TABLE frames ADD COLUMN speaking INTEGER;
 """
 
+#: Version 4: the transcript of a session (issue 17): its status and model, and its words.
+V3_TO_V4 = """
+CREATE TABLE transcripts (
+    session_id INTEGER PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+    status     TEXT NOT NULL CHECK (status IN ('done', 'no_sound', 'no_speech', 'failed', 'cancelled')),
+    model      TEXT,                     -- e.g. 'faster-whisper-tiny.en sha256:1a5afae06a4d'
+    message    TEXT,                     -- one sentence for the user when status is not 'done'
+    language   TEXT NOT NULL DEFAULT 'en',
+    created_at TEXT NOT NULL             -- ISO 8601, UTC
+);
+CREATE TABLE words (
+    session_id  INTEGER NOT NULL REFERENCES transcripts (session_id) ON DELETE CASCADE,
+    idx         INTEGER NOT NULL,
+    start_s     REAL NOT NULL,           -- session seconds, the clock of frames.t
+    end_s       REAL NOT NULL,
+    text        TEXT NOT NULL,
+    probability REAL,
+    filler      INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (session_id, idx)
+) WITHOUT ROWID;
+"""
+
 #: MIGRATIONS[n] upgrades a version-n database to version n + 1.
-MIGRATIONS: dict[int, str] = {1: V1_TO_V2, 2: V2_TO_V3}
-LATEST_VERSION = 3
+MIGRATIONS: dict[int, str] = {1: V1_TO_V2, 2: V2_TO_V3, 3: V3_TO_V4}
+LATEST_VERSION = 4
 
 
 class SchemaTooNew(RuntimeError):

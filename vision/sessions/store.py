@@ -2,7 +2,7 @@
 
 Layout of the data directory (see :func:`data_dir`)::
 
-    poise.sqlite3 (+ -wal, -shm)   sessions, frames, events, segments, calibrations
+    poise.sqlite3 (+ -wal, -shm)   sessions, frames, events, segments, calibrations, transcripts
     recordings/                    video recordings of live sessions
     exports/                       CSV / JSON / HTML exports (default location)
 
@@ -37,6 +37,7 @@ from typing import Any, Iterable, Iterator, Literal, Sequence
 import platformdirs
 
 from poise.vision.sessions import migrations
+from poise.vision.speech.transcript import Transcript, TranscriptStatus, Word
 from poise.vision.summary import SummaryAccumulator
 from poise.vision.types import Components, Event, FrameScores, Summary
 
@@ -499,7 +500,7 @@ class SessionStore:
 
     @_translated
     def delete_session(self, session_id: int) -> None:
-        """Delete the session, its frames, events and segments, its recording and its exports."""
+        """Delete the session, its frames, events, segments and transcript, its recording and its exports."""
         info = self.get_session(session_id)
         with self._lock, self._tx() as c:
             c.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
@@ -551,6 +552,37 @@ class SessionStore:
             for column, value in (("went_well", went_well), ("do_better", do_better)):
                 if value is not None:
                     c.execute(f"UPDATE segments SET {column} = ? WHERE id = ?", (str(value), segment_id))
+
+    # ----------------------------------------------------------------- transcripts
+    @_translated
+    def save_transcript(self, session_id: int, transcript: Transcript) -> None:
+        """Store the session's transcript, replacing any earlier one, in one transaction."""
+        rows = [(session_id, i, round(w.start_s, 3), round(w.end_s, 3), w.text, _num(w.probability), int(w.filler))
+                for i, w in enumerate(transcript.words)]
+        with self._lock, self._tx() as c:
+            self._require(c, session_id)
+            c.execute("DELETE FROM transcripts WHERE session_id = ?", (session_id,))  # its words cascade
+            c.execute("INSERT INTO transcripts (session_id, status, model, message, language, created_at)"
+                      " VALUES (?, ?, ?, ?, ?, ?)",
+                      (session_id, TranscriptStatus(transcript.status).value, transcript.model, transcript.message,
+                       transcript.language, _iso(_now_utc())))
+            c.executemany("INSERT INTO words (session_id, idx, start_s, end_s, text, probability, filler)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+    @_translated
+    def load_transcript(self, session_id: int) -> Transcript | None:
+        """The session's transcript; None when it was never transcribed."""
+        with self._lock:
+            self._require(self.conn, session_id)
+            head = self.conn.execute("SELECT status, model, message, language FROM transcripts WHERE session_id = ?",
+                                     (session_id,)).fetchone()
+            if head is None:
+                return None
+            rows = self.conn.execute("SELECT start_s, end_s, text, probability, filler FROM words"
+                                     " WHERE session_id = ? ORDER BY idx", (session_id,)).fetchall()
+        status, model, message, language = head
+        words = tuple(Word(s, e, t, p, bool(f)) for s, e, t, p, f in rows)
+        return Transcript(TranscriptStatus(status), words, model, message, language or "en")
 
     # ----------------------------------------------------------------- calibrations
     @_translated
