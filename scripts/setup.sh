@@ -8,6 +8,10 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! ldconfig -p | grep -
   # libportaudio2 is the microphone (sounddevice); without it sessions are recorded without sound.
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libportaudio2 >/dev/null
 fi
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! command -v espeak-ng >/dev/null; then
+  # espeak-ng (tests and scripts only): the speech clips with known words (tests/speech_clips.py).
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null
+fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
 missing="$(.venv/bin/python -m poise.app.system_libs)"

@@ -26,7 +26,7 @@ def test_analyze_writes_documented_json_and_csv(tmp_path):
     data = json.loads(out_json.read_text())
     for key in ("schema_version", "source", "fps", "frames", "events", "summary"):
         assert key in data
-    assert data["schema_version"] == 2 and abs(data["fps"] - 26.4) < 0.1
+    assert data["schema_version"] == 3 and abs(data["fps"] - 26.4) < 0.1
     frame = data["frames"][0]
     for key in ("t", "eye_contact", "posture", "fidgeting", "speaking", "components", "reasons"):
         assert key in frame

@@ -192,14 +192,16 @@ def poise(*args, home):
 def test_cli_json_and_csv_are_streamed_and_equal_the_analysis(tmp_path, analysed_clip):
     name = CLIPS[1]
     out_json, out_csv = tmp_path / "r.json", tmp_path / "r.csv"
-    cmd, env = poise("analyze", clip(name), "--json", out_json, "--csv", out_csv, "--no-save", "--quiet", home=tmp_path)
+    cmd, env = poise("analyze", clip(name), "--json", out_json, "--csv", out_csv, "--no-save", "--quiet",
+                     "--no-transcript", home=tmp_path)
     p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr
     kept = analysed_clip(name)
-    assert json.loads(out_json.read_text()) == json.loads(json.dumps(kept.to_dict()))
-    from poise.vision.reports.frame_stream import frames_csv
+    from poise.vision.reports.frame_stream import frames_csv, transcript_fields, words_csv_path
 
+    assert json.loads(out_json.read_text()) == json.loads(json.dumps({**kept.to_dict(), **transcript_fields(None)}))
     assert out_csv.read_text() == frames_csv(kept.frames)
+    assert not words_csv_path(out_csv).exists(), "--no-transcript: no words file"
 
 
 def test_cli_ctrl_c_keeps_the_part_analysed_as_an_interrupted_session(tmp_path):
@@ -237,7 +239,7 @@ def test_cli_ctrl_c_keeps_the_part_analysed_as_an_interrupted_session(tmp_path):
 def test_export_writers_put_a_file_in_place_only_when_the_analysis_ends(tmp_path, analysed_clip):
     """Frames go to a temp file beside the target as they come; the target appears at the end,
     and an analysis that fails leaves neither the target nor a temp file."""
-    from poise.vision.reports.frame_stream import CsvFramesWriter, JsonFramesWriter, frames_csv
+    from poise.vision.reports.frame_stream import CsvFramesWriter, JsonFramesWriter, frames_csv, transcript_fields
     from poise.vision.types import FrameUpdate
 
     kept = analysed_clip(CLIPS[1])
@@ -253,6 +255,7 @@ def test_export_writers_put_a_file_in_place_only_when_the_analysis_ends(tmp_path
         if failed:
             assert not out_json.exists() and not out_csv.exists()
         else:
-            assert json.loads(out_json.read_text()) == json.loads(json.dumps(kept.to_dict()))
+            expected = {**kept.to_dict(), **transcript_fields(None)}   # not transcribed: null, no words
+            assert json.loads(out_json.read_text()) == json.loads(json.dumps(expected))
             assert out_csv.read_text() == frames_csv(kept.frames)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["False.csv", "False.json"], "no temp file left"

@@ -67,7 +67,7 @@ def test_a_clip_without_audio_gives_speaking_null(tmp_path, models):
     out = tmp_path / "silent.json"
     assert main(["analyze", str(clip(SILENT_CLIP)), "--json", str(out), "--no-save", "--fps", "5"]) == 0
     data = json.loads(out.read_text())
-    assert data["schema_version"] == 2
+    assert data["schema_version"] == 3
     assert data["frames"] and all(f["speaking"] is None for f in data["frames"])
     assert data["summary"]["speaking_share"] is None and data["summary"]["longest_pause_s"] is None
 

@@ -163,8 +163,9 @@ def _resolve_one(spec: ModelSpec, download: bool, progress, *, subdir: str = "",
         if candidate.is_file():
             _verify(candidate, spec)
             return candidate
+        what = f"the speech model's file {name}" if subdir else name
         raise ModelError(
-            f"{MODEL_DIR_ENV} is set to {env_dir!r} but {name} is not in it; "
+            f"{MODEL_DIR_ENV} is set to {env_dir!r} but {what} is not in it; "
             f"put the file there (official URL: {spec.url}) or unset {MODEL_DIR_ENV}."
         )
     cached = user_cache_dir() / subdir / spec.filename

@@ -10,7 +10,8 @@ import numpy as np
 
 #: Bumped whenever a persisted record (JSON export, database row) changes shape.
 #: 2: frames carry ``speaking`` and the summary the voice figures (issue 11).
-SCHEMA_VERSION = 2
+#: 3: the transcript: ``transcript``, ``speech``, ``words``, and each segment's ``speech`` (issue 17).
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True, slots=True)

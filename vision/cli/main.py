@@ -18,9 +18,10 @@ from poise.vision.analysis import AnalysisSettings, result_header
 from poise.vision.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Parser, UserError, data_dir_arg, open_store
 from poise.vision.cli.sessions import HANDLERS, add_session_commands, analyze_many
 from poise.vision.person import parse_person
-from poise.vision.reports.format import summary_lines
+from poise.vision.reports.format import speech_lines, summary_lines
 from poise.vision.reports.frame_stream import CsvFramesWriter, JsonFramesWriter
 from poise.vision.sessions.ingest import INTERRUPTED, ingest_file
+from poise.vision.speech.transcript import TranscriptStatus
 from poise.vision.types import CancelToken
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ def build_parser() -> Parser:
     a.add_argument("--quiet", action="store_true", help="no progress bar")
     a.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="analyse N files at once in separate processes")
     a.add_argument("--no-save", action="store_true", help="do not save the analysis as a session")
+    a.add_argument("--no-transcript", action="store_true",
+                   help="do not transcribe the sound (the transcript, pace and filler words need it)")
     a.add_argument("--person", metavar="POSITION", default="largest",
                    help="whose face to score when several are in view: left, right, top, bottom, largest (default) "
                         "or X,Y (fractions of the frame, e.g. 0.8,0.8 for a self-view in the bottom right corner); "
@@ -92,7 +95,7 @@ def _cmd_analyze(args) -> int:
         open_store(args.data_dir).close()
     if len(args.videos) > 1:
         return analyze_many(args, settings, save)
-    bar = None
+    bar = words_bar = None
 
     def on_progress(p):
         nonlocal bar
@@ -102,6 +105,19 @@ def _cmd_analyze(args) -> int:
             bar = _progress_bar(args.videos[0], p.frames_total)
         bar.n = p.frames_done
         bar.refresh()
+
+    def on_transcript_progress(done_s, total_s):
+        nonlocal bar, words_bar
+        if args.quiet:
+            return
+        if bar is not None:   # the analysis has ended
+            bar.close()
+            bar = None
+        if words_bar is None:
+            words_bar = tqdm(total=round(total_s, 1), unit="s", desc="transcribing", file=sys.stderr, leave=False,
+                             bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s of sound")
+        words_bar.n = round(done_s, 1)
+        words_bar.refresh()
 
     def open_sinks(source):  # frames go to the --json/--csv files as they are analysed
         sinks = []
@@ -115,10 +131,13 @@ def _cmd_analyze(args) -> int:
     try:
         with _ctrl_c_cancels(cancel):
             outcome, result = ingest_file(args.videos[0], settings=settings, data_dir=args.data_dir, save=save,
-                                          cancel=cancel, on_progress=on_progress, open_sinks=open_sinks)
+                                          cancel=cancel, on_progress=on_progress, open_sinks=open_sinks,
+                                          transcribe=not args.no_transcript,
+                                          on_transcript_progress=on_transcript_progress)
     finally:
-        if bar is not None:
-            bar.close()
+        for b in (bar, words_bar):
+            if b is not None:
+                b.close()
     if not outcome.ok:
         if outcome.user_error:
             raise UserError(outcome.error)
@@ -127,12 +146,17 @@ def _cmd_analyze(args) -> int:
     for w in result.warnings:
         print(f"poise: warning: {w}", file=sys.stderr)
     print(format_summary(result))
+    if outcome.transcript is not None:
+        print("\n".join(speech_lines(outcome.transcript)))
     if outcome.session_id is not None:
         kept = " (interrupted: the part analysed before Ctrl-C)" if outcome.status == INTERRUPTED else ""
         print(f"Saved as session {outcome.session_id}{kept} (poise show {outcome.session_id}).")
-    if result.cancelled:
+    if result.cancelled or cancel.cancelled:   # during the analysis, or during the transcript
         print("poise: cancelled.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    if outcome.transcript is not None and outcome.transcript.status is TranscriptStatus.FAILED:
+        print(f"poise: {outcome.transcript.message}", file=sys.stderr)   # the session is kept all the same
+        return EXIT_USAGE
     return EXIT_OK
 
 

@@ -10,8 +10,10 @@ from pathlib import Path
 from poise.vision.cli.common import (EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UserError, data_dir_arg, format_table,
                                      open_store, shorten)
 from poise.vision.reports.export import ExportError, export_session
-from poise.vision.reports.format import (fmt_clock, fmt_duration, kind_label, score_figures, status_label,
-                                         summary_lines)
+from poise.vision.reports.frame_stream import words_csv_path
+from poise.vision.reports.format import (fmt_clock, fmt_duration, fmt_fillers, fmt_wpm, kind_label, score_figures,
+                                         speech_lines, status_label, summary_lines)
+from poise.vision.practice.interview import per_segment_speech
 from poise.vision.sessions.batch import run_batch
 from poise.vision.sessions.store import SessionInfo, SessionStore, StoreError
 
@@ -90,10 +92,14 @@ def cmd_show(args, store: SessionStore) -> int:
     print(f"  source           {s.source}")
     print(f"  duration         {fmt_duration(s.duration_s)}")
     print("\n".join(summary_lines(s.summary, events)))
+    transcript = store.load_transcript(args.id)
+    print("\n".join(speech_lines(transcript)))
     if segments:
         print("  questions:")
-        for g in segments:
-            print(f"    {g.index + 1:>2}. {fmt_clock(g.start_s)}–{fmt_clock(g.end_s)}  {g.question}")
+        speech = per_segment_speech(transcript.words, segments, store.load_frames(args.id)) if transcript else None
+        for k, g in enumerate(segments):
+            said = "" if speech is None else f"  ({fmt_wpm(speech[k].figures.words_per_minute)}, fillers {fmt_fillers(speech[k].figures)})"
+            print(f"    {g.index + 1:>2}. {fmt_clock(g.start_s)}–{fmt_clock(g.end_s)}  {g.question}{said}")
     for label, text in (("notes", s.notes), ("went well", s.went_well), ("do better", s.do_better)):
         if text:
             print(f"  {label}: {text}")
@@ -107,6 +113,8 @@ def cmd_show(args, store: SessionStore) -> int:
 def cmd_export(args, store: SessionStore) -> int:
     path = export_session(store, args.id, args.format, args.output)
     print(f"Wrote {path}")
+    if args.format == "csv" and words_csv_path(path).is_file() and store.load_transcript(args.id) is not None:
+        print(f"Wrote {words_csv_path(path)} (the transcript's words)")
     return 0
 
 
@@ -149,7 +157,7 @@ def analyze_many(args, settings, save: bool) -> int:
             print(f"poise: warning: {w}", file=sys.stderr)
 
     outcomes = run_batch(args.videos, jobs=args.jobs, settings=settings, data_dir=args.data_dir, save=save,
-                         on_outcome=on_outcome)
+                         on_outcome=on_outcome, transcribe=not args.no_transcript)
     rows = []
     for o in outcomes:
         m = o.summary

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Protocol, Sequence
 
 from poise.vision.practice.questions import Question
+from poise.vision.speech.pace import SpeechFigures, speech_figures
+from poise.vision.speech.transcript import Word
 from poise.vision.summary import summarize
 from poise.vision.types import Event, FrameScores, Summary
 
@@ -235,4 +237,25 @@ def per_segment_summary(frames: Sequence[FrameScores], events: Sequence[Event],
         start, end = segment_bounds(seg, frames)
         inside = slice_frames(frames, start, end)
         out.append(SegmentSummary(seg, summarize(inside, clip_events(events, start, end), end - start)))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentSpeech:
+    """What was said in one answer: its pace, fillers and longest pause (``segment`` as above)."""
+
+    segment: Any
+    figures: SpeechFigures
+
+
+def per_segment_speech(words: Sequence[Word], segments: Sequence[Any],
+                       frames: Sequence[FrameScores] = ()) -> list[SegmentSpeech]:
+    """One SpeechFigures per answer, from the words that start inside it (the same bounds as the
+    per-question scores: segment_bounds; ``frames`` end an answer left open)."""
+    out = []
+    for seg in segments:
+        start, end = segment_bounds(seg, frames)
+        if seg.end_s is None and not frames:
+            end = None
+        out.append(SegmentSpeech(seg, speech_figures(words, start, end)))
     return out

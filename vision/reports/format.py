@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from poise.vision.practice.interview import per_segment_summary
-from poise.vision.speech.pace import SpeechFigures, pace_cue
+from poise.vision.speech.pace import PACE_CUE_RANGE, SpeechFigures, pace_cue, speech_figures
+from poise.vision.speech.transcript import Transcript, TranscriptStatus
 from poise.vision.summary import not_measured_note
 from poise.vision.types import Event, FrameScores, Summary
 
@@ -169,6 +170,44 @@ def fmt_pace(figures: SpeechFigures | None) -> str:
 def fmt_word_pause(figures: SpeechFigures | None) -> str:
     """The longest gap between two words ('2.4 s'); NOT_MEASURED with fewer than two words."""
     return NOT_MEASURED if figures is None else fmt_seconds(figures.longest_pause_s)
+
+
+def fmt_cue_range() -> str:
+    """The kind pace range as the user reads it: '110–170 words/min'."""
+    lo, hi = PACE_CUE_RANGE
+    return f"{lo:.0f}–{hi:.0f} words/min"
+
+
+def transcript_note(transcript: Transcript | None) -> str | None:
+    """Why a transcript has no (or not all its) words, in one sentence; None when it is complete."""
+    if transcript is None:
+        return "Not transcribed."
+    if transcript.status is TranscriptStatus.DONE:
+        return None
+    return transcript.message or {
+        TranscriptStatus.NO_SOUND: "There is no sound to transcribe.",
+        TranscriptStatus.NO_SPEECH: "No speech was heard.",
+        TranscriptStatus.FAILED: "The transcript could not be made.",
+        TranscriptStatus.CANCELLED: "The transcript was stopped; the words up to there are kept.",
+    }[transcript.status]
+
+
+def speech_lines(transcript: Transcript | None) -> list[str]:
+    """What was said, as `poise analyze` and `poise show` print it: words and pace (with the kind
+    range), filler words, the longest pause between words; or one line saying why there are none."""
+    note = transcript_note(transcript)
+    if transcript is None or not transcript.words:
+        return [f"  transcript       {note}"]
+    f = speech_figures(transcript.words)
+    lines = [
+        f"  words            {f.words}",
+        f"  pace             {fmt_pace(f)} (comfortable: {fmt_cue_range()})",
+        f"  filler words     {fmt_fillers(f)}",
+        f"  longest pause    {fmt_word_pause(f)} between words",
+    ]
+    if note:
+        lines.append(f"  transcript       {note}")
+    return lines
 
 
 def voice_lines(s: Summary) -> list[str]:

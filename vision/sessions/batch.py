@@ -22,16 +22,17 @@ from poise.vision.sessions.ingest import FileOutcome, ingest_file
 logger = logging.getLogger(__name__)
 
 
-def _worker(path: str, settings, data_dir: str | None, save: bool) -> FileOutcome:
+def _worker(path: str, settings, data_dir: str | None, save: bool, transcribe: bool = False) -> FileOutcome:
     """Runs in a spawned process: quiet native logs, analyse, return the picklable outcome."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    return ingest_file(path, settings=settings, data_dir=data_dir, save=save)[0]
+    return ingest_file(path, settings=settings, data_dir=data_dir, save=save, transcribe=transcribe)[0]
 
 
 def run_batch(paths: Sequence[str | os.PathLike], *, jobs: int = 1, settings=None,
               data_dir: str | os.PathLike | None = None, save: bool = True,
-              on_outcome: Callable[[FileOutcome], None] | None = None) -> list[FileOutcome]:
-    """Analyse ``paths`` with up to ``jobs`` processes; outcomes in the order of ``paths``."""
+              on_outcome: Callable[[FileOutcome], None] | None = None, transcribe: bool = False) -> list[FileOutcome]:
+    """Analyse ``paths`` with up to ``jobs`` processes (then transcribe each, with ``transcribe``);
+    outcomes in the order of ``paths``."""
     paths = [str(p) for p in paths]
     data_dir = None if data_dir is None else str(data_dir)
     outcomes: dict[int, FileOutcome] = {}
@@ -43,12 +44,12 @@ def run_batch(paths: Sequence[str | os.PathLike], *, jobs: int = 1, settings=Non
 
     if jobs <= 1 or len(paths) <= 1:
         for i, p in enumerate(paths):
-            done(i, ingest_file(p, settings=settings, data_dir=data_dir, save=save)[0])
+            done(i, ingest_file(p, settings=settings, data_dir=data_dir, save=save, transcribe=transcribe)[0])
         return [outcomes[i] for i in range(len(paths))]
 
     ctx = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=ctx) as pool:
-        futures = {pool.submit(_worker, p, settings, data_dir, save): i for i, p in enumerate(paths)}
+        futures = {pool.submit(_worker, p, settings, data_dir, save, transcribe): i for i, p in enumerate(paths)}
         for fut in cf.as_completed(futures):
             i = futures[fut]
             try:

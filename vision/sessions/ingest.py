@@ -16,6 +16,13 @@ What is kept, the same everywhere (docs/store.md, "What a session keeps"):
   frame analysed so far, its events and the summary of that part. Nothing analysed is lost
   silently, and the status says it is not the whole source.
 - Not a single frame was analysed: there is nothing to review, and the session is deleted.
+
+A file's sound is transcribed *after* its analysis (``transcribe=True``; `poise analyze` does, with
+--no-transcript to skip), not during it: the analysis already keeps both cores of a 2-core machine
+busy (MediaPipe's three models and the decoder), so running Whisper beside it would slow both and
+finish no sooner, and the analysis speed the benchmarks promise would no longer hold. The session
+is closed first, so a transcript that fails or is cancelled never costs the analysed frames.
+A cancelled analysis is not transcribed.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
@@ -35,6 +42,8 @@ from poise.vision.models import ModelError, ModelPaths, resolve_models
 from poise.vision.sessions.recorder import SessionRecorder
 from poise.vision.sessions.store import SessionStore, StoreError
 from poise.vision.sources import FrameSource, SourceError
+from poise.vision.speech.transcribe import transcribe_file, transcribe_session
+from poise.vision.speech.transcript import Transcript
 from poise.vision.types import CancelToken, FrameUpdate, Progress, Summary
 
 logger = logging.getLogger(__name__)
@@ -61,6 +70,8 @@ class IngestOutcome:
     result: AnalysisResult | None
     #: A store error while finishing (the frames already written are kept).
     error: str | None = None
+    #: The sound's transcript when one was asked for (ingest's ``transcribe``).
+    transcript: Transcript | None = None
 
 
 class SessionIngest:
@@ -126,10 +137,13 @@ def ingest(source: FrameSource, store: SessionStore | None, *, kind: str = "file
            calibration: Calibration | None = None, cancel: CancelToken | None = None,
            on_progress: Callable[[Progress], None] | None = None, sinks: Sequence[FrameSink] = (),
            on_session: Callable[[int], None] | None = None, landmarker: Landmarker | None = None,
-           keep_frames: bool = False) -> IngestOutcome:
+           keep_frames: bool = False,
+           transcribe: Callable[[IngestOutcome], Transcript] | None = None) -> IngestOutcome:
     """Analyse ``source`` into a new session of ``store`` (no session when ``store`` is None)
     and into ``sinks``; see the module docstring for what is kept. Raises what analyze()
-    raises (SourceError, ModelError) after closing the session and the sinks."""
+    raises (SourceError, ModelError) after closing the session and the sinks. ``transcribe``
+    makes the transcript once the session is closed (not for a cancelled analysis); the sinks
+    get it (``on_transcript``) before they close."""
     settings = settings or AnalysisSettings()
     models = models or (None if landmarker else resolve_models())
     session = None
@@ -151,6 +165,16 @@ def ingest(source: FrameSource, store: SessionStore | None, *, kind: str = "file
                          landmarker=landmarker, keep_frames=keep_frames)
     finally:
         outcome = session.finish(result) if session is not None else IngestOutcome(None, None, result)
+        if result is None:
+            for sink in sinks:
+                sink.close(None)
+    try:
+        if transcribe is not None and not result.cancelled and outcome.error is None:
+            outcome = replace(outcome, transcript=transcribe(outcome))
+            for sink in sinks:
+                if hasattr(sink, "on_transcript"):
+                    sink.on_transcript(outcome.transcript)
+    finally:
         for sink in sinks:
             sink.close(result)
     return outcome
@@ -185,6 +209,8 @@ class FileOutcome:
     user_error: bool = True
     elapsed_s: float = 0.0
     extra: dict = field(default_factory=dict)
+    #: The transcript of the file's sound, when it was transcribed (ingest_file's ``transcribe``).
+    transcript: Transcript | None = None
 
 
 def ingest_file(path: str | os.PathLike, *, settings: AnalysisSettings | None = None,
@@ -193,12 +219,15 @@ def ingest_file(path: str | os.PathLike, *, settings: AnalysisSettings | None = 
                 cancel: CancelToken | None = None, on_progress: Callable[[Progress], None] | None = None,
                 on_session: Callable[[int], None] | None = None,
                 open_sinks: Callable[[FrameSource], Sequence[FrameSink]] | None = None,
-                keep_frames: bool = False) -> tuple[FileOutcome, AnalysisResult | None]:
+                keep_frames: bool = False, transcribe: bool = False,
+                on_transcript_progress: Callable[[float, float], None] | None = None
+                ) -> tuple[FileOutcome, AnalysisResult | None]:
     """Analyse one video file into a session (of ``store``, or of a store opened on
     ``data_dir``; none unless ``save``), and into the sinks ``open_sinks(source)`` returns
     once the file is open (the --json/--csv writers need its frame rate). Errors a user can
     cause are in the outcome, never raised; the store is opened before the analysis, so a
-    read-only data folder fails at once."""
+    read-only data folder fails at once. ``transcribe``: then transcribe its sound (saved with
+    the session; ``on_transcript_progress(done_s, total_s)``, stopped by the same ``cancel``)."""
     t0 = time.perf_counter()
     settings = settings or AnalysisSettings()
 
@@ -217,9 +246,16 @@ def ingest_file(path: str | os.PathLike, *, settings: AnalysisSettings | None = 
             if save and store is None:
                 store = own_store = SessionStore(data_dir)
             sinks = () if open_sinks is None else open_sinks(source)
+
+            def transcript_of(done: IngestOutcome) -> Transcript:
+                if done.session_id is not None:
+                    return transcribe_session(store, done.session_id, on_progress=on_transcript_progress,
+                                              cancel=cancel)
+                return transcribe_file(path, on_progress=on_transcript_progress, cancel=cancel)
+
             outcome = ingest(source, store if save else None, kind=kind, models=models, settings=settings,
                              cancel=cancel, on_progress=on_progress, sinks=sinks, on_session=on_session,
-                             keep_frames=keep_frames)
+                             keep_frames=keep_frames, transcribe=transcript_of if transcribe else None)
     except (StoreError, SourceError, WriteError) as exc:
         return fail(str(exc))
     except Exception as exc:
@@ -233,7 +269,8 @@ def ingest_file(path: str | os.PathLike, *, settings: AnalysisSettings | None = 
         return fail(outcome.error, session_id=outcome.session_id)
     return FileOutcome(str(path), True, session_id=outcome.session_id, status=outcome.status,
                        summary=result.summary, analysed_fps=result.analysed_fps, cancelled=result.cancelled,
-                       warnings=tuple(result.warnings), elapsed_s=time.perf_counter() - t0), result
+                       warnings=tuple(result.warnings), elapsed_s=time.perf_counter() - t0,
+                       transcript=outcome.transcript), result
 
 
 def save_result(store: SessionStore, result: AnalysisResult, kind: str = "file") -> int | None:
