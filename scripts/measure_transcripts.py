@@ -101,6 +101,8 @@ def vad(args) -> None:
                 start = b.start_s
         spans.append((start, c.words[-1].end_s))
         cases.append((f"{name} (built)", sc.write_wav(tmp / f"{name}.wav", c.audio), spans))
+    cases.append(("music (built, no speech)", sc.write_wav(tmp / "music.wav", sc.music(12.0)), []))
+    cases.append(("room noise (built, no speech)", sc.write_wav(tmp / "noise.wav", sc.room_noise(8 * 16000)), []))
     silero = {"Silero, faster-whisper defaults": VadOptions(),
               "Silero, transcribe.VAD_PARAMETERS": VadOptions(**tr.VAD_PARAMETERS),
               "Silero, 0.25 s silence, 30 ms pad": VadOptions(min_silence_duration_ms=250, speech_pad_ms=30)}
@@ -110,8 +112,9 @@ def vad(args) -> None:
         duration = len(pcm) / 16000
         times = np.arange(0, duration, step)
         true = np.array([any(a <= t < b for a, b in spans) for t in times])
-        far = np.array([min(abs(t - x) for ab in spans for x in ab) > margin for t in times])
+        far = np.array([not spans or min(abs(t - x) for ab in spans for x in ab) > margin for t in times])
         track = voice_track_from_file(path)
+        t0 = time.perf_counter()
         found = {"WebRTC (vision/audio/voice.py)": np.array([bool(track.speaking_at(t)) for t in times])}
         for name, opts in silero.items():
             ts = get_speech_timestamps(pcm, opts)
