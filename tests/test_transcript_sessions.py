@@ -28,6 +28,8 @@ from poise.vision.speech.transcript import TranscriptStatus
 from poise.vision.types import FrameScores
 
 pytestmark = pytest.mark.slow
+# Ctrl-C stops a transcript within the current segment: measured 0.74 s (load 6, 2026-12-02); bound > 5x that.
+STOP_BOUND_S = 20.0
 
 
 def poise(*args, home, **env):
@@ -130,7 +132,8 @@ def test_ctrl_c_during_the_transcript_keeps_the_session_and_the_words_so_far(tmp
     finally:
         proc.kill()
     assert proc.returncode == 130 and "Traceback" not in err and "cancelled" in err, err
-    assert stopped_in < 20, f"Ctrl-C took {stopped_in:.1f} s to stop the transcript"
+    print(f"Ctrl-C stopped the transcript in {stopped_in:.2f} s")
+    assert stopped_in < STOP_BOUND_S, f"Ctrl-C took {stopped_in:.1f} s to stop the transcript"
     with SessionStore(home) as store:
         [info] = store.list_sessions()
         saved = store.load_transcript(info.id)
