@@ -148,3 +148,18 @@ def test_v3_database_is_upgraded_to_v4_with_no_transcript(tmp_path):
         assert store.load_transcript(1) is None
         store.save_transcript(1, Transcript(TranscriptStatus.NO_SOUND, message="This session has no sound."))
         assert store.load_transcript(1).status is TranscriptStatus.NO_SOUND
+
+
+def test_speech_lines_say_why_there_is_no_pace_or_no_words():
+    from poise.vision.reports.format import speech_lines
+
+    few = Transcript(TranscriptStatus.DONE, tuple(_steady(5, 150.0)))
+    lines = speech_lines(few)
+    assert lines[0].split() == ["words", "5"] and "too few words" in lines[1] and "words/min" not in lines[1]
+    many = speech_lines(Transcript(TranscriptStatus.DONE, tuple(_steady(30, 150.0, fillers={4}))))
+    assert "a comfortable pace" in many[1] and "110–170 words/min" in many[1] and many[2].split()[-4:] == ["1", "(5.1", "a", "minute)"]  # 1 filler in 11.88 s
+    assert speech_lines(None) == ["  transcript       Not transcribed."]
+    none = Transcript(TranscriptStatus.NO_SPEECH, message="No speech was heard in the sound of x.mp4.")
+    assert speech_lines(none) == ["  transcript       No speech was heard in the sound of x.mp4."]
+    cut = speech_lines(Transcript(TranscriptStatus.CANCELLED, tuple(_steady(12, 150.0)), message="Stopped."))
+    assert cut[-1] == "  transcript       Stopped." and len(cut) == 5

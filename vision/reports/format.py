@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from poise.vision.practice.interview import per_segment_summary
-from poise.vision.speech.pace import PACE_CUE_RANGE, SpeechFigures, pace_cue, speech_figures
+from poise.vision.speech.pace import MIN_WORDS_FOR_RATE, PACE_CUE_RANGE, SpeechFigures, pace_cue, speech_figures
 from poise.vision.speech.transcript import Transcript, TranscriptStatus
 from poise.vision.summary import not_measured_note
 from poise.vision.types import Event, FrameScores, Summary
@@ -201,7 +201,8 @@ def speech_lines(transcript: Transcript | None) -> list[str]:
     f = speech_figures(transcript.words)
     lines = [
         f"  words            {f.words}",
-        f"  pace             {fmt_pace(f)} (comfortable: {fmt_cue_range()})",
+        f"  pace             {fmt_pace(f)} (comfortable: {fmt_cue_range()})" if f.words_per_minute is not None
+        else f"  pace             {NOT_MEASURED} (too few words to tell: fewer than {MIN_WORDS_FOR_RATE})",
         f"  filler words     {fmt_fillers(f)}",
         f"  longest pause    {fmt_word_pause(f)} between words",
     ]
