@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
+import tqdm
 
 from poise.vision.audio.track import SPEECH_RATE, AudioReadError, read_speech_pcm
 from poise.vision.models import WHISPER_TINY_EN, ModelError, resolve_model_folder
@@ -28,6 +29,12 @@ from poise.vision.speech.fillers import HESITATIONS, bare, mark_fillers
 from poise.vision.speech.transcript import Transcript, TranscriptStatus, Word
 
 logger = logging.getLogger(__name__)
+
+# faster-whisper makes a tqdm bar (disabled) for every transcription, and tqdm starts a monitor
+# thread with its first bar that lives until the process ends: in the window, a thread nobody
+# stops (tests/conftest.py's no_dangling_threads catches it). The monitor only refreshes bars
+# that are shown; none are.
+tqdm.tqdm.monitor_interval = 0
 
 # CTranslate2 on the CPU with 8-bit weights: the fastest compute type on x86 without a GPU.
 DEVICE, COMPUTE_TYPE = "cpu", "int8"
