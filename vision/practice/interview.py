@@ -252,10 +252,11 @@ def per_segment_speech(words: Sequence[Word], segments: Sequence[Any],
                        frames: Sequence[FrameScores] = ()) -> list[SegmentSpeech]:
     """One SpeechFigures per answer, from the words that start inside it (the same bounds as the
     per-question scores: segment_bounds; ``frames`` end an answer left open)."""
-    out = []
-    for seg in segments:
-        start, end = segment_bounds(seg, frames)
-        if seg.end_s is None and not frames:
-            end = None
-        out.append(SegmentSpeech(seg, speech_figures(words, start, end)))
-    return out
+    return [SegmentSpeech(seg, speech_figures(words, *speech_bounds(seg, frames))) for seg in segments]
+
+
+def speech_bounds(segment: Any, frames: Sequence[FrameScores] = ()) -> tuple[float, float | None]:
+    """(start, end) of an answer's words: segment_bounds, and an open answer of a session without
+    frames runs to the end (None); per_segment_speech and the transcript per answer use it."""
+    start, end = segment_bounds(segment, frames)
+    return start, (None if segment.end_s is None and not frames else end)

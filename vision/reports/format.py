@@ -25,6 +25,9 @@ SCORE_MEANING = {"eye_contact": "higher is better", "posture": "higher is better
 SCORE_COLOURS = {"eye_contact": "#2563eb", "posture": "#059669", "fidgeting": "#d97706"}
 # When the user spoke (voice activity): violet, apart from the three score hues.
 SPEAKING_COLOUR = "#7c3aed"
+# A filler word ("um", "you know") in a transcript: pink (Tailwind pink-600), apart from the
+# score hues and the speaking violet; always with a dashed underline too, never colour alone.
+FILLER_COLOUR = "#db2777"
 
 # Event kinds (vision.types.EventKind values): their label and the score they come from.
 EVENT_LABELS = {"look_away": "Looked away", "slouch": "Slouched", "fidgeting": "Fidgeted"}
@@ -142,21 +145,23 @@ def fmt_longest_pause(s: Summary) -> str:
     return fmt_seconds(s.longest_pause_s) if s.speaking_share else "no speech heard"
 
 
-def fmt_wpm(value: float | None) -> str:
-    """A pace: '142 words/min'; NOT_MEASURED when too little was said to tell (pace.MIN_WORDS_FOR_RATE)."""
+def fmt_wpm(value: float | None, *, unit: bool = True) -> str:
+    """A pace: '142 words/min' ('142' without ``unit``, under a 'Words/min' column); NOT_MEASURED
+    when too little was said to tell (pace.MIN_WORDS_FOR_RATE)."""
     if value is None or not math.isfinite(value):
         return NOT_MEASURED
-    return f"{round(value):d} words/min"
+    return f"{round(value):d} words/min" if unit else f"{round(value):d}"
 
 
-def fmt_fillers(figures: SpeechFigures | None) -> str:
-    """Filler words: 'none', '3 (1.2 a minute)', or '3' when the rate is not known."""
+def fmt_fillers(figures: SpeechFigures | None, *, rate: bool = True) -> str:
+    """Filler words: 'none', '3 (1.2 a minute)', or '3' when the rate is not known (or not
+    ``rate``: a narrow table cell)."""
     if figures is None:
         return NOT_MEASURED
     if not figures.fillers:
         return "none"
-    rate = figures.fillers_per_minute
-    return f"{figures.fillers}" + ("" if rate is None else f" ({rate:.1f} a minute)")
+    per_minute = figures.fillers_per_minute if rate else None
+    return f"{figures.fillers}" + ("" if per_minute is None else f" ({per_minute:.1f} a minute)")
 
 
 def fmt_pace(figures: SpeechFigures | None) -> str:
