@@ -20,6 +20,7 @@ from poise.app.practice.practice_controller import PracticeController
 from poise.app.progress.progress_page import ProgressView
 from poise.app.review.player import SPEEDS
 from poise.app.review.report_export import ReportExporter
+from poise.app.review.session_view import sound_problem
 from poise.app.review import ReviewPage
 from poise.app.settings import Settings
 from poise.app.theme import apply_theme
@@ -100,6 +101,8 @@ class MainWindow(QMainWindow):
         self.live.analyse_requested.connect(self.open_analyse_dialog)
         self.live.rescan_requested.connect(self.find_cameras)
         self.live.controller.running_changed.connect(self._on_session_running)
+        # Nothing is transcribed while a live session runs: the live path keeps both cores.
+        self.live.controller.running_changed.connect(self.review.transcriber.set_held)
         self.live.error_occurred.connect(self._show_message)
         self.review.error_occurred.connect(self._show_message)
         self.progress.error_occurred.connect(self._show_message)
@@ -320,10 +323,22 @@ class MainWindow(QMainWindow):
         self.review.refresh()
         self.progress.refresh()
         self._show_message("Session saved. Review it on the Review page (Ctrl+2).")
+        self._transcribe_if_recorded(session_id)
 
     def _on_analysis_saved(self, session_id: int) -> None:
         self.progress.refresh()
         self._open_in_review(session_id)
+        self._transcribe_if_recorded(session_id)
+
+    def _transcribe_if_recorded(self, session_id: int) -> None:
+        """A new session with a recording (or an analysed file) is transcribed in the background."""
+        try:
+            info = self.store.get_session(session_id)
+        except Exception as exc:  # StoreError: the session was deleted meanwhile
+            logger.warning("cannot look up session %d to transcribe it: %s", session_id, exc)
+            return
+        if sound_problem(info) is None:
+            self.review.transcriber.request(session_id)
 
     def _on_session_running(self, running: bool) -> None:
         self.session_action.setText("Stop session" if running else "Start session")

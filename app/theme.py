@@ -7,7 +7,7 @@ import logging
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from poise.vision.reports.format import EVENT_SCORE, SCORE_COLOURS, SCORE_LABELS, SCORE_NAMES
+from poise.vision.reports.format import EVENT_SCORE, FILLER_COLOUR, SCORE_COLOURS, SCORE_LABELS, SCORE_NAMES
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +29,11 @@ NOT_MEASURABLE_ALPHA = 40
 SEGMENT_COLOUR = "#4b5563"
 AXIS_PEN = "#9ca3af"
 CURSOR_COLOUR = TEXT
+# The word being played in the transcript: the light accent of a selected row (blue-100).
+CURRENT_WORD_BACKGROUND = "#dbeafe"
 
-__all__ = ["ACCENT", "AXIS_PEN", "BASE", "BORDER", "CURSOR_COLOUR", "EVENT_SCORE", "EVENT_SPAN_ALPHA",
-           "MUTED", "NOT_MEASURABLE_ALPHA", "NOT_MEASURABLE_COLOUR", "SCORE_COLOURS", "SCORE_LABELS", "SCORE_NAMES",
+__all__ = ["ACCENT", "AXIS_PEN", "BASE", "BORDER", "CURRENT_WORD_BACKGROUND", "CURSOR_COLOUR", "EVENT_SCORE",
+           "EVENT_SPAN_ALPHA", "FILLER_COLOUR", "MUTED", "NOT_MEASURABLE_ALPHA", "NOT_MEASURABLE_COLOUR", "SCORE_COLOURS", "SCORE_LABELS", "SCORE_NAMES",
            "SEGMENT_COLOUR", "TEXT", "TEXT_MUTED", "WINDOW", "apply_theme"]
 
 STYLE = f"""

@@ -57,6 +57,27 @@ def analysed_clip(models):
     return get
 
 
+_TRANSCRIPTS: dict = {}
+
+
+@pytest.fixture(scope="session")
+def transcribed_clip():
+    """transcribed_clip(name) -> the clip's Transcript by the real speech model (faster-whisper
+    tiny.en from ../shared/models), computed once per test session; fails unless DONE."""
+    from poise.vision.speech.transcribe import transcribe_file
+    from poise.vision.speech.transcript import TranscriptStatus
+
+    def get(name: str):
+        if name not in _TRANSCRIPTS:
+            t = transcribe_file(clip(name))
+            if t.status != TranscriptStatus.DONE:
+                pytest.fail(f"{name} could not be transcribed: {t.message}", pytrace=False)
+            _TRANSCRIPTS[name] = t
+        return _TRANSCRIPTS[name]
+
+    return get
+
+
 @pytest.fixture
 def poise_home(tmp_path, monkeypatch):
     """An empty, private Poise data directory (POISE_HOME) for one test."""

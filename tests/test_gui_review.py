@@ -359,43 +359,72 @@ def test_the_date_column_points_down_while_newest_is_first(qtbot, store, noface_
     assert rows[0] < rows[-1], f"oldest first shows ▲, rows {rows}"
 
 
-def test_the_report_and_the_review_show_the_same_per_question_scores(qtbot, store, analysed_clip):
-    """One function (format.question_rows) fills both tables: the HTML report's Questions table and
-    the review's, for the same stored session (a real clip analysis split into three answers)."""
+def _html_table(section: str) -> list[dict[str, str]]:
+    """The first table of an HTML report section as one dict (header -> text) per row."""
+    import html as html_lib
+    import re
+
+    section = section[:section.index("</table>")]
+    rows = [[html_lib.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr)]
+            for tr in re.findall(r"<tr>(.*?)</tr>", section, re.S)]
+    header, *body = rows
+    return [dict(zip(header, row)) for row in body]
+
+
+def test_the_report_and_the_review_show_the_same_per_question_figures(qtbot, store, analysed_clip, transcribed_clip):
+    """One function per figure fills both: format.question_rows the scores of the HTML report's
+    Questions table and the review's; the voice report's rows (pause) and
+    transcript_report.answer_speech_cells (words per minute, fillers, from the real transcript)
+    the report's Speaking table and the review's pace columns; figures_line each answer's line
+    over its words in the report's Transcript and the review's. A real clip with speech split
+    into three answers."""
     import html as html_lib
     import re
 
     from poise.vision.reports.export import render
     from poise.vision.reports.format import SCORE_LABELS, SCORE_NAMES, SCORE_SHORT_LABELS
+    from poise.vision.reports.transcript_report import SPEECH_COLUMNS, SPEECH_COLUMNS_SHORT
     from poise.vision.sessions.ingest import save_result
 
-    result = analysed_clip("proctoringai__center_left_center.mp4")
+    clip_name = "voice__center_left_center.mp4"   # proctoringai's picture (a look-away) with speech
+    result = analysed_clip(clip_name)
     sid = save_result(store, result, kind="mock_interview")
     third = result.summary.duration_s / 3
     for i in range(3):
         store.add_segment(sid, i, f"Question {i + 1}?", "about you", i * third, None if i == 2 else (i + 1) * third)
-    panel = _view(qtbot, store, sid).questions
+    store.save_transcript(sid, transcribed_clip(clip_name))
+    view = _view(qtbot, store, sid)
+    panel = view.questions
     review_header = [panel.table.horizontalHeaderItem(c).text() for c in range(panel.table.columnCount())]
     review = [{review_header[c]: panel.table.item(r, c).text() for c in range(panel.table.columnCount())}
               for r in range(panel.table.rowCount())]
+    assert not any(panel.table.isColumnHidden(review_header.index(h)) for h in SPEECH_COLUMNS_SHORT)
 
     page = render(store, sid, "html")
-    section = page[page.index("<h2>Questions</h2>"):]
-    section = section[:section.index("</table>")]
-    rows = [[html_lib.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr)]
-            for tr in re.findall(r"<tr>(.*?)</tr>", section, re.S)]
-    report_header, *report_rows = rows
-    report = [dict(zip(report_header, row)) for row in report_rows]
+    report = _html_table(page[page.index("<h2>Questions</h2>"):])
+    speaking = _html_table(page[page.index("<h2>Speaking</h2>"):])
 
-    assert len(review) == len(report) == 3
+    assert len(review) == len(report) == len(speaking) == 3
     # The review's narrow panel says "Eye" where the report says "Eye contact": the same figure.
-    in_review_cols = [SCORE_SHORT_LABELS[n] for n in SCORE_NAMES]
+    in_review_cols = [SCORE_SHORT_LABELS[n] for n in SCORE_NAMES] + ["Pause", *SPEECH_COLUMNS_SHORT]
     in_report_cols = [SCORE_LABELS[n] for n in SCORE_NAMES]
-    assert set(in_review_cols) <= set(review_header) and set(in_report_cols) <= set(report_header)
-    for in_review, in_report in zip(review, report):
-        assert [in_review[h] for h in in_review_cols] == [in_report[h] for h in in_report_cols]
-        assert in_review["#"] == in_report["#"] and in_report["Question"].startswith(in_review["Question"])
+    in_speaking_cols = ["Longest pause", *SPEECH_COLUMNS]
+    assert set(in_review_cols) <= set(review_header) and set(in_report_cols) <= set(report[0])
+    assert set(in_speaking_cols) <= set(speaking[0])
+    for in_review, in_report, in_speaking in zip(review, report, speaking):
+        assert [in_review[h] for h in in_review_cols] == ([in_report[h] for h in in_report_cols]
+                                                          + [in_speaking[h] for h in in_speaking_cols])
+        assert in_review["#"] == in_report["#"] == in_speaking["#"]
+        assert in_report["Question"].startswith(in_review["Question"]) and in_speaking["Question"] == in_review["Question"]
     assert len({tuple(r[h] for h in in_review_cols) for r in review}) > 1, "the answers differ (look-aways in one)"
+    assert any(r["WPM"].isdigit() for r in review), "at least one answer has enough words for a pace"
+
+    # Each answer's figures line over its words: the same text in the review's Transcript tab.
+    transcript = page[page.index("<h2>Transcript</h2>"):]
+    report_lines = [html_lib.unescape(t) for t in re.findall(r'<h3>[^<]*</h3><p class="legend">([^<]*)</p>', transcript)]
+    shown = view.transcript.text.toPlainText().splitlines()   # heading, figures, words: one block each
+    review_lines = [shown[shown.index(f"{n}. Question {n}?") + 1] for n in (1, 2, 3)]
+    assert len(report_lines) == 3 and report_lines == review_lines
 
 
 def test_a_long_session_is_loaded_thinned_for_the_timeline(qtbot, store, analysed_clip):

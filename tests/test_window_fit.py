@@ -17,6 +17,7 @@ from window_checks import clipped_labels, layout_problems
 SIZES = [(1024, 640), (1366, 768), (1920, 1080)]
 LIVE_CLIP = "tfjsmodels__facemesh_demo_input.mp4"
 REVIEW_CLIP = "proctoringai__center_left_center.mp4"
+VOICE_CLIP = "voice__center_left_center.mp4"   # with speech: a transcript and pace per answer
 MODELS_TIMEOUT_MS = 60_000
 
 
@@ -43,12 +44,18 @@ def _problems(window, may_scroll=()) -> list[str]:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_every_page_fits_the_window(qtbot, themed, store, models, analysed_clip, tmp_path, size, no_dangling_threads):
+def test_every_page_fits_the_window(qtbot, themed, store, models, analysed_clip, transcribed_clip, tmp_path, size,
+                                    no_dangling_threads):
     from poise.app.main_window import MainWindow
     from poise.app.settings import Settings
     from poise.vision.sessions.ingest import save_result
 
     sid = save_result(store, analysed_clip(REVIEW_CLIP), kind="file")
+    interview = save_result(store, analysed_clip(VOICE_CLIP), kind="mock_interview")
+    for i, question in enumerate(("Tell me about a time you received critical feedback. How did you respond?",
+                                  "Why do you want this role?", "What is your greatest strength?")):
+        store.add_segment(interview, i, question, "behavioural", 5.1 * i, None if i == 2 else 5.1 * (i + 1))
+    store.save_transcript(interview, transcribed_clip(VOICE_CLIP))
     settings = Settings(QSettings(str(tmp_path / "poise.ini"), QSettings.Format.IniFormat))
     w = MainWindow(store, settings=settings, models=models, cameras=[])
     qtbot.addWidget(w)
@@ -56,7 +63,9 @@ def test_every_page_fits_the_window(qtbot, themed, store, models, analysed_clip,
     w.resize(*size)
     _settle(qtbot)
     assert (w.width(), w.height()) == size, f"the window could not be made {size}: its minimum is {w.minimumSizeHint()}"
-    notes_scroll = w.review.view.notes.findChildren(QScrollArea)   # a form that may scroll on a short window
+    # Forms that may scroll on a short window: the session's notes and an answer's.
+    notes_scroll = (w.review.view.notes.findChildren(QScrollArea)
+                    + w.review.view.questions.notes.findChildren(QScrollArea))
     found: dict[str, list[str]] = {}
     found["empty state"] = _problems(w)
 
@@ -96,6 +105,12 @@ def test_every_page_fits_the_window(qtbot, themed, store, models, analysed_clip,
     w.review.view.tabs.setCurrentWidget(w.review.view.notes)
     _settle(qtbot)
     found["review, notes"] = _problems(w, may_scroll=tuple(notes_scroll))
+    w.review.show_session(interview)
+    _settle(qtbot, 300)
+    found["review, questions with pace"] = _problems(w, may_scroll=tuple(notes_scroll))
+    w.review.view.tabs.setCurrentWidget(w.review.view.transcript)
+    _settle(qtbot)
+    found["review, transcript"] = _problems(w, may_scroll=tuple(notes_scroll))
 
     w.tabs.setCurrentWidget(w.progress)
     _settle(qtbot)

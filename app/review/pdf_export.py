@@ -18,6 +18,7 @@ from PySide6.QtGui import (QImage, QPageLayout, QPageSize, QPainter, QPdfWriter,
 from PySide6.QtSvg import QSvgRenderer
 
 from poise.vision.atomic import WriteError, atomic_path
+from poise.vision.reports.format import FILLER_COLOUR
 from poise.vision.reports.report import Report
 
 logger = logging.getLogger(__name__)
@@ -111,6 +112,8 @@ def document_html(r: Report, width_pt: float) -> str:
             rows.append("<tr>" + "".join(f'<td{"" if n == 1 else " class=num"}>{c}</td>'
                                          for n, c in enumerate(cells)) + "</tr>")
         out.append(f'<h2>Questions</h2><table width="100%" cellspacing="0"><thead>{head}</thead>{"".join(rows)}</table>')
+    if r.transcript is not None:
+        out.append(_transcript_html(r))
     out.append("<h2>Events</h2>")
     if r.events:
         head = "<tr>" + "".join(f'<th{"" if n == 0 else " class=num"}>{e(h)}</th>'
@@ -148,6 +151,28 @@ def _speaking_html(r: Report, width_pt: float) -> str:
                        + "</tr>" for row in v.rows)
         out.append(f'<table width="100%" cellspacing="0"><thead>{head}</thead>{rows}</table>')
     out.append(f'<p class="muted">{e(v.legend)}</p>')
+    return "\n".join(out)
+
+
+def _transcript_html(r: Report) -> str:
+    """The Transcript part: the pace figures, the words per answer, fillers in colour and underlined."""
+    e = lambda v: html.escape("" if v is None else str(v), quote=True)
+    filler = f'style="color:{FILLER_COLOUR}; text-decoration: underline;"'
+    t = r.transcript
+    out = ["<h2>Transcript</h2>"]
+    if t.note:
+        out.append(f'<p class="muted"><i>{e(t.note)}</i></p>')
+    if t.figures:
+        out.append(f'<p class="muted"><b>Whole session:</b> {e(t.figures)}</p>')
+    for sec in t.sections:
+        if sec.heading:
+            out.append(f"<h3>{e(sec.heading)}</h3>")
+        if sec.figures:
+            out.append(f'<p class="muted">{e(sec.figures)}</p>')
+        words = " ".join(f"<span {filler}>{e(w.text)}</span>" if w.filler else e(w.text) for w in sec.words)
+        out.append(f"<p>{words or '<i>(nothing said)</i>'}</p>")
+    if t.legend:
+        out.append(f'<p class="muted"><span {filler}>um</span> {e(t.legend)}</p>')
     return "\n".join(out)
 
 

@@ -13,10 +13,15 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QSplitter, QTable
 from poise.app.review.notes_editor import SEGMENT_FIELDS, NotesEditor
 from poise.app.theme import SCORE_COLOURS
 from poise.vision.reports.format import QUESTION_COLUMNS_SHORT, SCORE_NAMES, fmt_clock, fmt_seconds, question_rows
+from poise.vision.reports.transcript_report import SPEECH_COLUMNS_SHORT, answer_speech_cells
 
 logger = logging.getLogger(__name__)
 
-COLUMNS = (*QUESTION_COLUMNS_SHORT, "Pause")
+COLUMNS = (*QUESTION_COLUMNS_SHORT, "Pause", *SPEECH_COLUMNS_SHORT)
+# The pace columns are shown once the session is transcribed.
+SPEECH_FIRST_COLUMN = len(COLUMNS) - len(SPEECH_COLUMNS_SHORT)
+SPEECH_TIPS = {"WPM": "Words per minute while speaking (from the transcript)",
+               "Fillers": "Filler words in the answer (um, uh, like, you know…; from the transcript)"}
 START_ROLE = Qt.ItemDataRole.UserRole
 # The question table may shrink to its header and about one row, so the review fits a
 # 1024x640 window; the splitter gives it more when there is room.
@@ -60,15 +65,20 @@ class QuestionsPanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(split)
 
-    def set_segments(self, segments: Sequence, frames: Sequence, events: Sequence) -> None:
-        """Show the store's Segments of a session with a summary of the frames in each."""
+    def set_segments(self, segments: Sequence, frames: Sequence, events: Sequence, *,
+                     words: Sequence | None = None) -> None:
+        """Show the store's Segments of a session with a summary of the frames in each and,
+        with a transcript's ``words``, each answer's pace and fillers."""
         self.notes.set_session(None)
         self._segments = list(segments)
         rows = question_rows(frames, events, self._segments) if self._segments else []
+        speech = answer_speech_cells(words, self._segments, frames) if self._segments else []
+        for c in range(SPEECH_FIRST_COLUMN, len(COLUMNS)):
+            self.table.setColumnHidden(c, words is None)
         self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
+        for r, (row, cells) in enumerate(zip(rows, speech)):
             values = (str(row.number), row.question, *(row.figures[name] for name in SCORE_NAMES),
-                      fmt_seconds(row.summary.longest_pause_s))
+                      fmt_seconds(row.summary.longest_pause_s), *cells)
             tip = (f"{row.category}: " if row.category else "") + row.question + \
                 f"\n{fmt_clock(row.start_s)} – {fmt_clock(row.end_s)} ({fmt_clock(row.summary.duration_s)})"
             for c, text in enumerate(values):
@@ -81,6 +91,8 @@ class QuestionsPanel(QWidget):
                     item.setForeground(QColor(SCORE_COLOURS[SCORE_NAMES[c - 2]]))
                 elif c == 5:
                     item.setToolTip(tip + "\nLongest silence inside the answer, between two stretches of speech")
+                elif c >= SPEECH_FIRST_COLUMN:
+                    item.setToolTip(tip + "\n" + SPEECH_TIPS[COLUMNS[c]])
                 self.table.setItem(r, c, item)
         if rows:  # the first answer's notes are ready to edit (selecting does not seek)
             self.table.setCurrentCell(0, 1)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QSplitter, QWidget
 
 from poise.app.review.session_view import SessionView
 from poise.app.review.sessions_list import SessionsList
+from poise.app.review.transcription_worker import TranscriptionRunner
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,10 @@ class ReviewPage(QWidget):
     def __init__(self, store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.sessions = SessionsList(store, compact=True)
-        self.view = SessionView(store)
+        #: Transcribes sessions in the background: asked for in the review, or by the window after a
+        #: live session or a file analysis.
+        self.transcriber = TranscriptionRunner(store, self)
+        self.view = SessionView(store, transcriber=self.transcriber)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.sessions)
         split.addWidget(self.view)
@@ -52,7 +56,7 @@ class ReviewPage(QWidget):
         return self.view.show_session(session_id)
 
     def shutdown(self) -> None:
-        """Stop playback and save pending notes (call from the window's closeEvent)."""
+        """Stop playback and transcription and save pending notes (call from the window's closeEvent)."""
         self.view.shutdown()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)

@@ -19,6 +19,8 @@ from poise.app.theme import TEXT_MUTED
 from poise.vision.reports.format import fmt_duration, kind_label, status_label
 from poise.app.review.summary_panel import SummaryPanel
 from poise.app.review.timeline import Timeline
+from poise.app.review.transcript_pane import NO_RECORDING, NO_SOUND_TRACK, TranscriptPane
+from poise.app.review.transcription_worker import TranscriptionRunner
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,9 @@ CURSOR_INTERVAL_S = 0.05
 # ones are thinned by the store (SessionStore.load_frames(max_frames=)), so opening a long
 # session does not load it whole. Per-question figures are computed from every frame.
 TIMELINE_MAX_FRAMES = 5000
+# A jump to a word lands on the frame shown at or just before it (a frame lasts 1/24-1/15 s):
+# the transcript keeps the word jumped to while the frame shown is less than this before it.
+SEEK_SNAP_S = 0.1
 
 
 def playable_path(info) -> Path | None:
@@ -39,6 +44,15 @@ def playable_path(info) -> Path | None:
         return Path(info.recording_path)
     if info.kind == "file" and info.source and Path(info.source).is_file():
         return Path(info.source)
+    return None
+
+
+def sound_problem(info) -> str | None:
+    """Why a session has no sound to transcribe (one sentence), or None when it may have some."""
+    if playable_path(info) is None:
+        return NO_RECORDING
+    if info.summary is not None and info.summary.speaking_share is None:   # analysed without sound
+        return NO_SOUND_TRACK
     return None
 
 
@@ -60,11 +74,17 @@ class SessionView(QWidget):
     error_occurred = Signal(str)
     export_requested = Signal(str)   # "html" or "pdf": the window asks where and writes the report
 
-    def __init__(self, store, parent: QWidget | None = None) -> None:
+    def __init__(self, store, parent: QWidget | None = None, *, transcriber: TranscriptionRunner | None = None) -> None:
         super().__init__(parent)
         self._store = store
         self._info = None
+        self._segments: list = []
+        self._segment_frames: list = []
+        self._events: list = []
+        #: Transcribes sessions in the background (the Review page shares one with the window).
+        self.transcriber = transcriber or TranscriptionRunner(store, self)
         self._cursor_updated_at = 0.0
+        self._seek_t: float | None = None
 
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
@@ -77,6 +97,7 @@ class SessionView(QWidget):
         self.notes = NotesEditor(store)
         self.questions = QuestionsPanel(store)
         self.timeline = Timeline()
+        self.transcript = TranscriptPane()
         self.export_button = QToolButton()
         self.export_button.setText("Export report…")
         self.export_button.setToolTip("A report of this session to share: HTML (Ctrl+E) or PDF (Ctrl+Shift+E)")
@@ -90,6 +111,7 @@ class SessionView(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self.questions, "Questions")   # shown for mock interviews only
+        self.tabs.addTab(self.transcript, "Transcript")
         self.tabs.addTab(self.events, "Events")
         self.tabs.addTab(self.notes, "Notes")
         top = QSplitter(Qt.Orientation.Horizontal)
@@ -125,6 +147,11 @@ class SessionView(QWidget):
         self.events.event_activated.connect(self.seek)
         self.questions.question_activated.connect(self.seek)
         self.questions.error_occurred.connect(self.error_occurred)
+        self.transcript.word_activated.connect(self.seek)
+        self.transcript.transcribe_requested.connect(self.transcribe)
+        self.transcript.cancel_requested.connect(self._on_cancel_transcription)
+        self.transcriber.state_changed.connect(self._on_transcription_state)
+        self.transcriber.progress.connect(self._on_transcription_progress)
         self.player.position_changed.connect(self._on_player_position_changed)
         self.player.playing_changed.connect(self._on_playing_changed)
         self.player.error_occurred.connect(self.error_occurred)
@@ -150,6 +177,7 @@ class SessionView(QWidget):
             self.error_occurred.emit(str(exc))
             return False
         self._info = info
+        self._segments, self._segment_frames, self._events = list(segments), segment_frames, events
         duration = info.duration_s or (info.summary.duration_s if info.summary else 0.0) or 0.0
         if frames:
             duration = max(duration, frames[-1].t)
@@ -163,7 +191,9 @@ class SessionView(QWidget):
         self.timeline.set_session(frames, events, duration)
         self.events.set_events(events, duration)
         self.timeline.set_segments(segments)
-        self.questions.set_segments(segments, segment_frames, events)
+        transcript = self._load_transcript(session_id)
+        self.questions.set_segments(segments, segment_frames, events, words=_words(transcript))
+        self._show_transcript(transcript)
         self.tabs.setTabVisible(self.tabs.indexOf(self.questions), bool(segments))
         self.tabs.setCurrentWidget(self.questions if segments else self.events)
         self.notes.set_session(info)
@@ -175,6 +205,7 @@ class SessionView(QWidget):
         self.player.load(None)
         self.notes.set_session(None)
         self.questions.set_segments([], [], [])
+        self.transcript.set_transcript(None)
         self._info = None
         self._stack.setCurrentIndex(0)
 
@@ -182,8 +213,11 @@ class SessionView(QWidget):
         return None if self._info is None else self._info.id
 
     def seek(self, t: float) -> None:
-        """Jump to ``t`` seconds: the cursor moves and the recording shows that frame (playing on if playing)."""
+        """Jump to ``t`` seconds: the cursor moves, the transcript marks the word said then and the
+        recording shows that frame (playing on if playing)."""
+        self._seek_t = t
         self.timeline.set_cursor(t)
+        self.transcript.set_position(t)
         self.player.seek(t)
         self.position_changed.emit(t)
 
@@ -193,10 +227,11 @@ class SessionView(QWidget):
         self.questions.flush()
 
     def shutdown(self) -> None:
-        """Save pending notes and stop playback (idempotent)."""
+        """Save pending notes, stop playback and any transcription (idempotent)."""
         self.notes.flush()
         self.questions.flush()
         self.player.shutdown()
+        self.transcriber.shutdown()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         self.shutdown()
@@ -207,8 +242,69 @@ class SessionView(QWidget):
         if not self.player.is_playing() or now - self._cursor_updated_at >= CURSOR_INTERVAL_S:
             self._cursor_updated_at = now
             self.timeline.set_cursor(t)
+        said = t
+        if self._seek_t is not None:
+            if 0.0 < self._seek_t - t < SEEK_SNAP_S:
+                said = self._seek_t     # the frame just before the word jumped to
+            else:
+                self._seek_t = None
+        self.transcript.set_position(said)
         self.position_changed.emit(t)
 
     def _on_playing_changed(self, playing: bool) -> None:
         if not playing:  # land exactly on the last frame shown
             self.timeline.set_cursor(self.player.position())
+
+    # ----- transcript ---------------------------------------------------------------------------
+    def transcribe(self) -> None:
+        """Transcribe the session shown (queued behind a live session or another transcription)."""
+        if self._info is not None:
+            self.transcriber.request(self._info.id)
+
+    def _on_cancel_transcription(self) -> None:
+        if self._info is not None:
+            self.transcriber.cancel(self._info.id)
+
+    def _load_transcript(self, session_id: int):
+        try:
+            return self._store.load_transcript(session_id)
+        except Exception as exc:  # StoreError: the rest of the review still shows
+            logger.warning("cannot load the transcript of session %s: %s", session_id, exc)
+            self.error_occurred.emit(str(exc))
+            return None
+
+    def _show_transcript(self, transcript) -> None:
+        """The pane's state for the session shown: running, queued, or what the store holds."""
+        info = self._info
+        if info is None:
+            return
+        if self.transcriber.running_session() == info.id:
+            self.transcript.set_transcribing()
+        elif self.transcriber.is_queued(info.id):
+            self.transcript.set_waiting(self.transcriber.is_held())
+        else:
+            self.transcript.set_transcript(transcript, self._segments, self._segment_frames,
+                                          no_sound=sound_problem(info))
+            self.transcript.set_position(self.player.position(), scroll=False)
+
+    def _on_transcription_state(self, session_id: int) -> None:
+        if self._info is None or session_id != self._info.id:
+            return
+        runner = self.transcriber
+        if runner.running_session() == session_id or runner.is_queued(session_id):
+            self._show_transcript(None)
+            return
+        transcript = self._load_transcript(session_id)   # finished: as saved
+        if self._segments:
+            self.questions.flush()
+            self.questions.set_segments(self._segments, self._segment_frames, self._events, words=_words(transcript))
+        self._show_transcript(transcript)
+
+    def _on_transcription_progress(self, session_id: int, done_s: float, total_s: float) -> None:
+        if self._info is not None and session_id == self._info.id:
+            self.transcript.set_transcribing(done_s, total_s)
+
+
+def _words(transcript) -> tuple | None:
+    """The words of a transcript to put figures on (None: no transcript with words)."""
+    return transcript.words if transcript is not None and transcript.words else None

@@ -75,7 +75,8 @@ def session_dict(store: SessionStore, session_id: int) -> dict[str, Any]:
 def session_report(store: SessionStore, session_id: int) -> Report:
     """The report document of a stored session (the HTML and the PDF are drawn from it)."""
     return build_report(store.get_session(session_id), store.load_frames(session_id),
-                        store.load_events(session_id), store.list_segments(session_id))
+                        store.load_events(session_id), store.list_segments(session_id),
+                        store.load_transcript(session_id))
 
 
 def render(store: SessionStore, session_id: int, fmt: str) -> str:

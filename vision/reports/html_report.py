@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 
+from poise.vision.reports.format import FILLER_COLOUR
 from poise.vision.reports.report import Report
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,10 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .notes h3 { font-size: 14px; margin: 12px 0 4px; color: var(--muted); font-weight: 600; }
 .notes p { margin: 0; white-space: pre-wrap; }
 .empty { color: var(--muted); font-style: italic; }
+.transcript h3 { font-size: 14px; font-weight: 600; margin: 16px 0 2px; }
+.transcript .legend { margin: 0 0 6px; }
+.words { margin: 0; line-height: 1.7; }
+.filler { color: FILLER; text-decoration: underline dashed FILLER; text-underline-offset: 3px; }
 svg text { font: 12px -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: #66727d; }
 svg .lane-title { fill: #1f2a33; font-weight: 600; }
 footer { color: var(--muted); font-size: 12px; margin-top: 22px; }
@@ -60,7 +65,7 @@ def render_html(report: Report) -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(report.page_title)}</title>",
-        f"<style>{CSS}</style></head><body><main>",
+        f"<style>{CSS.replace('FILLER', FILLER_COLOUR)}</style></head><body><main>",
         f'<header><div class="eyebrow">Poise practice report</div><h1>{esc(report.heading)}{badge}</h1>',
         f"<p>{esc(report.subtitle)}</p></header>",
         _summary_section(report),
@@ -72,6 +77,8 @@ def render_html(report: Report) -> str:
     ]
     if report.questions:
         parts.append(_questions_section(report))
+    if report.transcript is not None:
+        parts.append(_transcript_section(report))
     parts.append(_events_section(report))
     parts.append(_notes_section(report))
     parts.append(f"<footer>{esc(report.footer)}</footer>")
@@ -121,6 +128,32 @@ def _questions_section(r: Report) -> str:
     head = (f"<tr><th class='num'>{esc(number)}</th><th>{esc(question)}</th><th class='num'>{esc(time)}</th>"
             + "".join(f"<th class='num'>{esc(h)}</th>" for h in scores) + "</tr>")
     return f"<section><h2>Questions</h2><table>{head}{''.join(rows)}</table></section>"
+
+
+def _transcript_section(r: Report) -> str:
+    """What was said: the session's pace figures, then the words (per answer), fillers marked."""
+    t = r.transcript
+    out = ['<section class="transcript"><h2>Transcript</h2>']
+    if t.note:
+        out.append(f'<p class="empty">{esc(t.note)}</p>')
+    if t.figures:
+        out.append(f'<p class="legend"><b>Whole session:</b> {esc(t.figures)}</p>')
+    for sec in t.sections:
+        if sec.heading:
+            out.append(f"<h3>{esc(sec.heading)}</h3>")
+        if sec.figures:
+            out.append(f'<p class="legend">{esc(sec.figures)}</p>')
+        out.append(f'<p class="words">{words_html(sec.words) or "<i>(nothing said)</i>"}</p>')
+    if t.legend:
+        out.append(f'<p class="legend"><span class="filler">um</span> {esc(t.legend)}</p>')
+    out.append("</section>")
+    return "".join(out)
+
+
+def words_html(words) -> str:
+    """The words joined by spaces, each filler in a <span class="filler"> (colour and underline)."""
+    return " ".join(f'<span class="filler" title="filler word">{esc(w.text)}</span>' if w.filler else esc(w.text)
+                    for w in words)
 
 
 def _events_section(r: Report) -> str:

@@ -10,9 +10,11 @@ from poise.vision.reports.format import (QUESTION_COLUMNS, SCORE_COLOURS, SCORE_
                                          fmt_clock, fmt_duration, fmt_percent, kind_label, question_rows,
                                          score_figures)
 from poise.vision.reports.timeline_svg import timeline_svg
+from poise.vision.reports.transcript_report import TranscriptPart, transcript_part
 from poise.vision.reports.voice_report import SpeakingPart, speaking_part
 from poise.vision.practice.self_check import SELF_CHECK_KEY, summary_line
 from poise.vision.sessions.store import Segment, SessionInfo
+from poise.vision.speech.transcript import Transcript
 from poise.vision.summary import CHOOSE_IN_WINDOW, not_measured_note
 from poise.vision.types import Event, EventKind, FrameScores
 
@@ -49,13 +51,14 @@ class Report:
     do_better: str
     footer: str
     setup_line: str = ""              # calibrated? checked on this setup (vision/practice/self_check.py)?
+    transcript: TranscriptPart | None = None          # None: never transcribed (no Transcript part)
     question_columns: tuple[str, ...] = REPORT_QUESTION_COLUMNS
     event_columns: tuple[str, ...] = EVENT_COLUMNS
 
 
 def build_report(info: SessionInfo, frames: Sequence[FrameScores], events: Sequence[Event],
-                 segments: Sequence[Segment] = ()) -> Report:
-    """The report of a stored session."""
+                 segments: Sequence[Segment] = (), transcript: Transcript | None = None) -> Report:
+    """The report of a stored session (with its transcript, when it was transcribed)."""
     duration = info.duration_s or (frames[-1].t if frames else 0.0)
     local = info.started_at.astimezone()
     title = f"{kind_label(info.kind)} · {local:%A %d %B %Y, %H:%M}"
@@ -87,8 +90,9 @@ def build_report(info: SessionInfo, frames: Sequence[FrameScores], events: Seque
         chart_svg=timeline_svg(frames, events, duration, segments),
         legend=[(SCORE_COLOURS[name], event_label(kind)) for name, kind in
                 zip(SCORE_NAMES, (EventKind.LOOK_AWAY, EventKind.SLOUCH, EventKind.FIDGETING))],
-        speaking=speaking_part(s, frames, events, segments, duration),
+        speaking=speaking_part(s, frames, events, segments, duration, transcript),
         questions=question_rows(frames, events, segments) if segments else [],
+        transcript=None if transcript is None else transcript_part(transcript, segments, frames),
         events=[(event_label(e.kind), fmt_clock(e.start_s), "end" if e.end_s is None else fmt_clock(e.end_s),
                  "" if e.duration_s is None else f"{e.duration_s:.1f} s") for e in events],
         notes=info.notes or "", went_well=info.went_well or "", do_better=info.do_better or "",

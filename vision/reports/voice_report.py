@@ -8,6 +8,7 @@ from typing import Sequence
 from poise.vision.practice.interview import per_segment_summary
 from poise.vision.reports.format import SPEAKING_COLOUR, fmt_longest_pause, fmt_percent, fmt_seconds
 from poise.vision.reports.timeline_svg import FONT, INK
+from poise.vision.reports.transcript_report import SPEECH_COLUMNS, answer_speech_cells
 from poise.vision.types import Event, FrameScores, Summary
 
 # The band's geometry matches the report's timeline chart (timeline_svg: CHART_W, LEFT, RIGHT)
@@ -26,13 +27,14 @@ class SpeakingPart:
     cards: list[tuple[str, str]]             # (value, caption)
     band_svg: str
     columns: tuple[str, ...]
-    rows: list[tuple[str, str, str, str]]    # (#, question, speaking share, longest pause)
+    rows: list[tuple[str, ...]]              # (#, question, speaking share, longest pause[, words/min, fillers])
     legend: str
 
 
 def speaking_part(summary: Summary | None, frames: Sequence[FrameScores], events: Sequence[Event],
-                  segments: Sequence = (), duration: float = 0.0) -> SpeakingPart:
-    """The Speaking part of a session's report; only a note when the session had no sound."""
+                  segments: Sequence = (), duration: float = 0.0, transcript=None) -> SpeakingPart:
+    """The Speaking part of a session's report; only a note when the session had no sound. With a
+    transcript's words, each answer's pace and fillers too (the review's Questions table's cells)."""
     if summary is None or summary.speaking_share is None:
         return SpeakingPart("This session has no sound, so when you spoke is not known.", [], "", (), [], "")
     cards = [
@@ -41,10 +43,13 @@ def speaking_part(summary: Summary | None, frames: Sequence[FrameScores], events
         (fmt_percent(summary.eye_contact_speaking_share), "eye contact while speaking"),
         (fmt_percent(summary.eye_contact_silent_share), "eye contact while silent or listening"),
     ]
+    words = transcript.words if transcript is not None and transcript.words else None
+    speech = answer_speech_cells(words, segments, frames) if words else [()] * len(segments)
     rows = [(str(r.segment.index + 1), r.segment.question, fmt_percent(r.summary.speaking_share),
-             fmt_seconds(r.summary.longest_pause_s)) for r in per_segment_summary(frames, events, segments)]
+             fmt_seconds(r.summary.longest_pause_s), *cells)
+            for r, cells in zip(per_segment_summary(frames, events, segments), speech)]
     return SpeakingPart("", cards, band_svg(frames, max(duration, frames[-1].t if frames else 0.0, 1e-6)),
-                        ("#", "Question", "Speaking", "Longest pause"), rows,
+                        ("#", "Question", "Speaking", "Longest pause", *(SPEECH_COLUMNS if words else ())), rows,
                         "From the sound: speech detected by WebRTC's voice activity detector. "
                         "A pause is a silence between two stretches of speech.")
 
