@@ -128,10 +128,15 @@ def test_the_default_lens_direction_holds_for_a_face_it_was_not_taken_from(faces
     """Left-one-out: the default lens direction taken from the other four faces' lens gaze."""
     from poise.vision import scoring
 
+    default_yaw, default_pitch = scoring.DEFAULT_GAZE_YAW, scoring.DEFAULT_GAZE_PITCH
     monkeypatch.setattr(scoring, "DEFAULT_GAZE_YAW", 0.0)
-    own = {name: float(np.median([s.components.gaze_yaw for s in map(Scorer().score, frames)]))
-           for name, frames in faces.items()}
-    assert np.median(list(own.values())) == pytest.approx(2.5, abs=0.1), "scoring.DEFAULT_GAZE_YAW is their median"
+    monkeypatch.setattr(scoring, "DEFAULT_GAZE_PITCH", 0.0)
+    gaze = {name: [s.components for s in map(Scorer().score, frames)] for name, frames in faces.items()}
+    own = {name: float(np.median([c.gaze_yaw for c in comps])) for name, comps in gaze.items()}
+    own_pitch = [float(np.median([c.gaze_pitch for c in comps])) for comps in gaze.values()]
+    assert np.median(list(own.values())) == pytest.approx(default_yaw, abs=0.1), "scoring.DEFAULT_GAZE_YAW is their median"
+    assert np.median(own_pitch) == pytest.approx(default_pitch, abs=0.1), "scoring.DEFAULT_GAZE_PITCH is their median"
+    monkeypatch.setattr(scoring, "DEFAULT_GAZE_PITCH", default_pitch)
     caught_12 = 0
     for name, frames in faces.items():
         monkeypatch.setattr(scoring, "DEFAULT_GAZE_YAW", float(np.median([v for k, v in own.items() if k != name])))

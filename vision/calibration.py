@@ -12,7 +12,9 @@ from poise.vision.calibration_check import CaptureSample, capture_problem
 from poise.vision.features import measure
 from poise.vision.types import FrameLandmarks
 
-CALIBRATION_VERSION = 1
+#: 2: gaze and head angles measured from the landmarks as seen (vision/head_pose.py, SCORING_VERSION 4);
+#: a version-1 gaze target was measured another way and is not used (calibration_check.bounded).
+CALIBRATION_VERSION = 2
 # A baseline needs at least this many frames where face and shoulders were both seen
 # (about 1 s at 15-30 Hz); the guided calibration records ~3 s.
 MIN_CALIBRATION_FRAMES = 15

@@ -45,14 +45,17 @@ DISTANCE_LOG_SPREAD = 0.06      # 6 % nearer or further
 FRONTAL_YAW_DEG = 20.0
 FRONTAL_PITCH_DEG = 25.0
 # How far from the lens (yaw 0, pitch 0) a calibration may put the gaze target: people
-# looking into the lens measured gaze yaw -9.9 to +5.8 deg (pyfeat__single_face has the largest
-# per-face offset) and pitch -12.8 to +11.0 deg; the refused look-away sat at -19.3 deg.
+# looking into the lens measured gaze yaw -0.9 to +2.4 deg on the five lens faces (pyfeat__single_face,
+# a slight look aside, -6.3) and pitch -10.4 to +0.9 deg (SCORING_VERSION 4, vision/head_pose.py);
+# the refused look-away sat near -20 deg sideways.
 GAZE_TARGET_YAW_BOUND = 12.0
 GAZE_TARGET_PITCH_BOUND = 20.0
 # Head roll and shoulder tilt baselines: still upright people measured |roll| <= 3.5 deg and
 # |tilt| <= 2 deg; a baseline beyond these would excuse a clearly tilted head or shoulders
 # (scoring.HEAD_ROLL_DEG and SHOULDER_TILT_DEG count 16 and 9 deg as clear tilts).
 HEAD_ROLL_BOUND = 10.0
+# Calibrations older than this version measured the gaze target with other head angles (vision.calibration).
+GAZE_TARGET_SINCE_VERSION = 2
 SHOULDER_TILT_BOUND = 8.0
 
 
@@ -100,12 +103,13 @@ def capture_problem(samples: list[CaptureSample]) -> str | None:
 def bounded(calibration):
     """The calibration as the scorer may use it (older stored calibrations were not checked):
     a gaze target beyond the bounds above was a look away, not the user's lens direction, so
-    it is dropped (None: the scorer then uses the default target); head roll and shoulder tilt
-    baselines are clamped to their bounds. None stays None."""
+    it is dropped (None: the scorer then uses the default target), and so is one measured before
+    calibration version 2 (head angles then came from MediaPipe's matrix, vision/head_pose.py);
+    head roll and shoulder tilt baselines are clamped to their bounds. None stays None."""
     if calibration is None:
         return None
     clamp = lambda v, b: None if v is None else float(min(b, max(-b, v)))
-    gaze_ok = (calibration.gaze_yaw is not None and calibration.gaze_pitch is not None
+    gaze_ok = (calibration.version >= GAZE_TARGET_SINCE_VERSION and calibration.gaze_yaw is not None and calibration.gaze_pitch is not None
                and abs(calibration.gaze_yaw) <= GAZE_TARGET_YAW_BOUND
                and abs(calibration.gaze_pitch) <= GAZE_TARGET_PITCH_BOUND)
     return replace(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from poise.vision.head_pose import head_angles
 from poise.vision.types import FrameLandmarks
 
 # Face-mesh indices (MediaPipe canonical face model). "Right" is the subject's right eye,
@@ -40,6 +41,13 @@ BLINK_THRESHOLD = 0.5
 # is ~12 mm and half the palpebral fissure ~15 mm (adult anthropometry), so an offset d
 # corresponds to asin(d * 15/12); the visible iris range is about +-0.5 of the half-width.
 EYE_HALF_WIDTH_OVER_RADIUS = 15.0 / 12.0
+# The iris sits in front of the line between the eye corners, so a head turned by theta moves
+# it sideways between the corners by this many half-widths times tan(theta) even when the eye
+# does not turn in the head: MediaPipe's canonical face model puts the lids' centre (which
+# rest on the cornea, at about the depth of the iris seen through it) 0.36 cm in front of the
+# corners' midpoint, with a half-width of 1.33 cm (vision/head_pose.py reads the same model).
+# Left in, it made a head turned 10 deg with the eyes back on the lens read ~3.4 deg aside.
+IRIS_DEPTH_OVER_HALF_WIDTH = 0.36 / 1.33
 # Vertical gaze comes from the eyeLookUp/eyeLookDown blendshapes: the lids follow the iris
 # when people look down, so iris-between-lids barely moves (measured on
 # mediapipe__selfie_segmentation_web: looking at the hands gives eyeLookDown ~0.8 while the
@@ -77,8 +85,8 @@ def measure(lm: FrameLandmarks) -> Geometry:
     out: dict = {}
     if lm.face is not None:
         face_px = lm.face[:, :2] * (w, h)
-        out.update(_head_pose(lm.face_matrix, own_camera=lm.own_camera))
-        out.update(_eye_rotation(face_px))
+        out.update(head_angles(lm.face, w, h))
+        out.update(_eye_rotation(face_px, out.get("head_yaw")))
         out["blink"] = _blink(lm.blendshapes)
         if lm.blendshapes:
             out["eye_pitch"] = _blend_pitch(lm.blendshapes)
@@ -135,40 +143,9 @@ def finger_shape(pts: np.ndarray) -> np.ndarray | None:
     return ((pts[list(H_TIPS)] - pts[H_WRIST]) / size).ravel()
 
 
-def _head_pose(matrix: np.ndarray | None, *, own_camera: bool = False) -> dict:
-    """Yaw/pitch of the face's forward axis relative to the direction of the camera, and roll.
-
-    The camera sits at the origin looking down -z; the face model's forward axis is +z.
-    Measuring against the line from the face to the camera (not the optical axis) means a
-    face off to one side of the picture that looks at the lens has yaw ~0. In a call
-    recording (``own_camera``) each tile had its own camera straight in front of its person,
-    so the line to the camera is the optical axis: a tile on the right of a gallery view
-    measured 14 deg of yaw with the correction while its person looked into their lens.
-    """
-    if matrix is None:
-        return {}
-    rot = matrix[:3, :3]
-    fwd = rot @ np.array([0.0, 0.0, 1.0])
-    to_cam = np.array([0.0, 0.0, 1.0]) if own_camera else -matrix[:3, 3]
-    n = np.linalg.norm(to_cam)
-    if n < 1e-6:
-        return {}
-    to_cam = to_cam / n
-    # Yaw and pitch of each direction, then the difference.
-    yaw_f, pitch_f = math.atan2(fwd[0], fwd[2]), math.atan2(fwd[1], math.hypot(fwd[0], fwd[2]))
-    yaw_c, pitch_c = math.atan2(to_cam[0], to_cam[2]), math.atan2(to_cam[1], math.hypot(to_cam[0], to_cam[2]))
-    # Roll: angle of the face's x axis in the image plane (y up in camera space -> negate).
-    x_axis = rot @ np.array([1.0, 0.0, 0.0])
-    roll = math.degrees(math.atan2(-x_axis[1], x_axis[0])) * -1.0
-    return {
-        "head_yaw": math.degrees(yaw_f - yaw_c),
-        "head_pitch": math.degrees(pitch_f - pitch_c),
-        "head_roll": roll,
-    }
-
-
-def _eye_rotation(face_px: np.ndarray) -> dict:
-    """Where the irises sit between the eye corners and lids, as approximate eye angles."""
+def _eye_rotation(face_px: np.ndarray, head_yaw: float | None = None) -> dict:
+    """Where the irises sit between the eye corners and lids, as approximate eye angles in the
+    head (the sideways shift a turned head alone gives the iris is taken out: IRIS_DEPTH_OVER_HALF_WIDTH)."""
     offsets = []
     for outer, inner, top, bottom, iris in (
         (R_EYE_OUTER, R_EYE_INNER, R_EYE_TOP, R_EYE_BOTTOM, R_IRIS),
@@ -193,6 +170,8 @@ def _eye_rotation(face_px: np.ndarray) -> dict:
     if not offsets:
         return {}
     ox = float(np.mean([o[0] for o in offsets]))
+    if head_yaw is not None:
+        ox -= IRIS_DEPTH_OVER_HALF_WIDTH * math.tan(math.radians(head_yaw))
     oy = float(np.mean([o[1] for o in offsets]))
     to_deg = lambda d: math.degrees(math.asin(max(-1.0, min(1.0, d * EYE_HALF_WIDTH_OVER_RADIUS))))
     return {"eye_yaw": to_deg(ox), "eye_pitch": -to_deg(oy)}

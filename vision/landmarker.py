@@ -134,9 +134,6 @@ class Landmarker:
         self._last_ts = -1
         self._last_face_centre: np.ndarray | None = None
         self.person = person
-        # A file analysed with a chosen person is taken for a call recording: every tile was
-        # filmed by its own camera in front of its person (see FrameLandmarks.own_camera).
-        self.own_camera = person.kind != LARGEST.kind
         self._pending_person: PersonChoice | None = None
         self._submitted = 0
         # (submission number, hands found) of the hand model's recent runs.
@@ -289,7 +286,6 @@ class Landmarker:
             index=frame.index, timestamp_ms=frame.timestamp_ms, width=width, height=height,
             face=face, face_matrix=matrix, blendshapes=blend, pose=pose, hands=hands,
             face_count=len(seen.faces), ambiguous=ambiguous, captured_at=frame.captured_at,
-            own_camera=self.own_camera,
         )
 
     def _choose_user(self, faces: list[np.ndarray], width: int, height: int) -> tuple[int | None, bool]:

@@ -26,21 +26,27 @@ from poise.vision.types import Components, FrameLandmarks, FrameScores, Reason
 #: eye contact uncalibrated); the default lens direction 2.5 deg right (DEFAULT_GAZE_YAW);
 #: blinks held for BLINK_HOLD_S = 0.2 s instead of 0.4 s, and not at all once the head drops
 #: (BLINK_HEAD_DROP_DEG); a hand lost on the face counts as touching for up to TOUCH_HOLD_S.
-SCORING_VERSION = 3
+#: 4: head angles from the landmarks as seen (vision/head_pose.py) instead of MediaPipe's matrix,
+#: for every face (no per-tile rule for call recordings); the eyes in the head freed of the shift a
+#: turned head gives the iris (features.IRIS_DEPTH_OVER_HALF_WIDTH); the default lens direction
+#: re-measured (DEFAULT_GAZE_YAW 1.7, DEFAULT_GAZE_PITCH -8.2).
+SCORING_VERSION = 4
 
 # --- eye contact ------------------------------------------------------------------------
-# Default gaze target without calibration, degrees; yaw + = toward the image's right. Yaw: the
-# median of what five faces measured while looking into the lens (lens-looking stretches of
-# center_left_center 1.1, tfjs facemesh demo 1.0, center_focus 2.5, grid_lipnet 4.8,
-# mediapipe_selfie 5.0): all five read a little to the right of the lens (head yaw from the face
-# matrix plus the irises). Left-one-out medians 1.8-3.7 deg; with each of those as the default
-# the held-out face still reads as eye contact and a look 15 deg either side of it does not
-# (tests/test_eye_contact_constructed.py). Pitch (head pitch + blendshape eye pitch) measured
-# -16..+18 deg on the shared clips and the gallery-view tiles built from them while people look
-# into the lens (MediaPipe's head pitch has a per-face offset), and -33..-37 deg when they look
-# down at their hands; the default target sits in the middle of the "lens" range.
-DEFAULT_GAZE_YAW = 2.5
-DEFAULT_GAZE_PITCH = 0.0
+# Default gaze target without calibration, degrees; yaw + = toward the image's right, pitch + = up.
+# Gaze = head angles as seen (vision/head_pose.py: against the line of sight, wherever the face
+# sits in the picture) + the eyes in the head (vision/features.py). The medians of what five
+# faces measured while looking into the lens (the FACES stretches of
+# tests/test_eye_contact_constructed.py): yaw center_left_center 0.8, tfjs facemesh demo -0.9,
+# center_focus 1.9, grid_lipnet 2.4, mediapipe_selfie 1.7; pitch -7.6, -9.2, -8.2, -10.4, -0.8
+# (the eyeLookDown blendshape reads 0.07-0.46 while people look into a lens). Left-one-out
+# medians: yaw 1.2-1.8, pitch -8.7..-7.9; with each of those as the default the held-out face
+# still reads as eye contact and a look 15 deg either side of it does not
+# (tests/test_eye_contact_constructed.py). Before SCORING_VERSION 4 the head angles came from
+# MediaPipe's matrix and the same faces measured yaw 1.0-5.0 and pitch -16..+18 deg: the matrix
+# moves with the face's place in the picture (vision/head_pose.py).
+DEFAULT_GAZE_YAW = 1.7
+DEFAULT_GAZE_PITCH = -8.2
 # The zone of full eye contact around the target is an ellipse with these semi-axes
 # (_gaze_penalty: without calibration the vertical part narrows the sideways zone but is judged
 # on its own), so looking down and to the side at once counts even when neither part alone
@@ -49,7 +55,7 @@ DEFAULT_GAZE_PITCH = 0.0
 # measure within 2.5 deg of DEFAULT_GAZE_YAW (per-face medians; single frames -3..+4) without
 # calibration, and within 5.6 deg of their own calibration; a slight sideways gaze at someone
 # beside the camera (10-15 deg off the lens, issue 10) must not read as eye contact. Vertically our estimate is
-# noisier (lids, MediaPipe's per-face head-pitch offset), so the vertical semi-axis is wider.
+# noisier (lids, per-face offsets of the eyeLookDown blendshape), so the vertical semi-axis is wider.
 GAZE_DEAD_YAW = 4.0
 GAZE_DEAD_PITCH = 14.0
 # Beyond the zone the score falls as exp(-(excess/scale)^2) on each axis. Sideways: 4 deg free,
@@ -344,8 +350,9 @@ def _gaze_penalty(dy: float, dp: float, *, calibrated: bool) -> float:
     down and to the side at once is caught even when neither part alone leaves its zone. Along
     either axis alone this is the per-axis excess.
 
-    Without a calibration the vertical offset can be MediaPipe's per-face head-pitch offset
-    alone (lens-looking frames measure -16..+18 deg), so there it narrows the sideways zone but
+    Without a calibration the vertical offset can be a per-face offset alone (lens-looking
+    frames measure up to 7 deg from DEFAULT_GAZE_PITCH; -16..+18 deg with MediaPipe's matrix
+    before SCORING_VERSION 4), so there it narrows the sideways zone but
     is itself judged only beyond GAZE_DEAD_PITCH: coupling it both ways made a gallery-view tile
     looking into its lens (measured 6 deg aside, 16 deg down) read as no eye contact.
     """

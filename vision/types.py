@@ -52,10 +52,6 @@ class FrameLandmarks:
     face_count: int = 0
     #: True when two or more faces were found and none is clearly the user.
     ambiguous: bool = False
-    #: The user's camera was straight in front of their face, not at the picture's centre: a
-    #: tile of a call recording chosen with --person (head angles are then not corrected for
-    #: the face's place in the picture; vision.features._head_pose).
-    own_camera: bool = False
     captured_at: float | None = None
 
 
