@@ -38,21 +38,32 @@ def turned_camera(image: np.ndarray, yaw_deg: float = 0.0, pitch_deg: float = 0.
     return cv2.warpPerspective(canvas, K @ rx @ ry @ np.linalg.inv(K), (W, H), borderValue=(BACKGROUND,) * 3)
 
 
-def tile(image: np.ndarray, width: int, height: int) -> np.ndarray:
-    """``image`` scaled to cover a width x height tile and cropped to it, as call apps fill tiles."""
+def tile(image: np.ndarray, width: int, height: int, focus_y: float = 0.5, fill: bool = True) -> np.ndarray:
+    """``image`` scaled to cover a width x height tile and cropped to it, as call apps fill tiles;
+    the crop is centred at ``focus_y`` of the picture's height where it can be (apps keep the face
+    in). ``fill`` False: scaled to fit, with bars, as apps show a phone's upright video."""
     h, w = image.shape[:2]
+    if not fill:
+        k = min(width / w, height / h)
+        scaled = cv2.resize(image, (min(width, round(w * k)), min(height, round(h * k))), interpolation=cv2.INTER_AREA)
+        out = np.full((height, width, 3), BACKGROUND, np.uint8)
+        y0, x0 = (height - scaled.shape[0]) // 2, (width - scaled.shape[1]) // 2
+        out[y0:y0 + scaled.shape[0], x0:x0 + scaled.shape[1]] = scaled
+        return out
     k = max(width / w, height / h)
     scaled = cv2.resize(image, (max(width, round(w * k)), max(height, round(h * k))), interpolation=cv2.INTER_AREA)
-    y0, x0 = (scaled.shape[0] - height) // 2, (scaled.shape[1] - width) // 2
+    y0 = int(np.clip(focus_y * scaled.shape[0] - height / 2, 0, scaled.shape[0] - height))
+    x0 = (scaled.shape[1] - width) // 2
     return np.ascontiguousarray(scaled[y0:y0 + height, x0:x0 + width])
 
 
-def gallery(tiles: list[np.ndarray], columns: int, width: int, height: int) -> np.ndarray:
+def gallery(tiles: list[np.ndarray], columns: int, width: int, height: int, focus_y: float = 0.5,
+            fill: bool = True) -> np.ndarray:
     """A gallery-view picture: ``tiles`` (row by row) filling a columns-wide grid of width x height."""
     rows = math.ceil(len(tiles) / columns)
     tw, th = width // columns, height // rows
     out = np.full((height, width, 3), BACKGROUND, np.uint8)
     for k, image in enumerate(tiles):
         r, c = divmod(k, columns)
-        out[r * th:(r + 1) * th, c * tw:(c + 1) * tw] = tile(image, tw, th)
+        out[r * th:(r + 1) * th, c * tw:(c + 1) * tw] = tile(image, tw, th, focus_y, fill)
     return out

@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 import pytest
 
+from camera_constructions import gallery as gallery_view
 from conftest import clip
 from poise.vision.analysis import AnalysisSettings, analyze, open_video
 from poise.vision.cli.main import main as cli_main
@@ -27,6 +28,7 @@ from poise.vision.person import parse_person
 from poise.vision.sources import read_frames
 from poise.vision.summary import not_measured_note
 from poise.vision.types import EventKind, Reason
+from test_scores_on_clips import agreement_by_class, gaze_labels
 
 FPS = 12.0            # the 24 fps proctoring clips, every second frame
 FRAMES = 126          # 10.5 s: the length of center_focus
@@ -59,6 +61,25 @@ def tiles():
 def gallery(tiles, tmp_path_factory):
     away, steady = tiles
     return write_video(tmp_path_factory.mktemp("clips") / "gallery.mp4", [np.hstack([a, s]) for a, s in zip(away, steady)], FPS)
+
+
+# A call app's gallery: tiles cropped to fill a grid (tests/camera_constructions.py), the
+# labelled center_left_center in one of them. (columns, size, tiles, filled or with bars, --person).
+CALL_GALLERIES = {
+    "two tiles 1280x720, left": (2, (1280, 720), lambda a, s: [a, s], True, "left"),
+    "two tiles 1280x720, right": (2, (1280, 720), lambda a, s: [s, a], True, "right"),
+    "2x2 grid 1920x1080 with bars, top right": (2, (1920, 1080), lambda a, s: [s, a, s[:, ::-1].copy(), s], False, "0.75,0.25"),
+}
+
+
+@pytest.fixture(scope="module", params=list(CALL_GALLERIES))
+def call_gallery(request, tiles, tmp_path_factory):
+    """(path, person choice) of a gallery-view recording drawn as call apps draw it."""
+    columns, (w, h), arrange, fill, person = CALL_GALLERIES[request.param]
+    away, steady = tiles
+    # The Proctoring-AI faces sit at about a third of their portrait picture's height.
+    frames = [gallery_view(arrange(a, s), columns, w, h, focus_y=0.35, fill=fill) for a, s in zip(away, steady)]
+    return write_video(tmp_path_factory.mktemp("clips") / "call_gallery.mp4", frames, FPS), person
 
 
 def inset(big, small, scale):
@@ -177,6 +198,19 @@ def test_gallery_view_scores_the_chosen_tile(gallery, side):
         assert look_away_seconds(r) == 0
         assert np.mean([f.eye_contact for f in measured]) > 0.8
     assert not_measured_note(r.summary) is None
+
+
+def test_a_call_gallery_tile_is_judged_as_in_its_own_clip(call_gallery):
+    """Issue 16: a gallery-view call recording with --person left agreed with the left person's
+    labels on 9 of 30 moments. Each tile's person looked into their own camera, wherever the
+    tile sits; before SCORING_VERSION 4 the head angles moved with the tile's place (the left of
+    two filled tiles: 67 of 106 lens frames called eye contact; vision/head_pose.py)."""
+    path, person = call_gallery
+    r = run(path, person)
+    labels = [s for s in gaze_labels() if s[0] == "proctoringai__center_left_center.mp4"]
+    for camera, (hits, total) in agreement_by_class(r, labels).items():
+        assert total > 40
+        assert hits / total >= 0.9, f"{'lens' if camera else 'averted'} frames: {hits}/{total}"
 
 
 def test_speaker_view_default_scores_the_large_face_and_a_click_on_the_inset_scores_the_user(speaker_view):
