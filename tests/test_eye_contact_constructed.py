@@ -10,13 +10,15 @@ own first 4 s. Before the calibrated gaze zone (SCORING_VERSION 2) a gaze 10 deg
 
 Without calibration (the second half of this file) the same construction runs on five faces,
 the lens-looking stretches of five clips, against the default lens direction
-(scoring.DEFAULT_GAZE_YAW, the median of these five faces' own lens gaze: 1.0-5.0 deg). Each face
-keeps an offset of up to 2.5 deg from it, so a 10 deg look toward the other side can still read
-as contact; only calibration removes that. To show the default is not fitted to the face it is
-tested on, one test takes it from the other four faces (left-one-out: 1.8-3.7 deg).
-Measured in SCORING_VERSION 3 (mean eye contact, uncalibrated): lens 0.99-1.00; 15 deg aside
-0.01-0.16 (version 2: up to 0.79); 12 deg 0.05-0.45; 10 deg 0.13-0.70. Left-one-out: lens
-0.98-1.00, 15 deg 0.00-0.21, 12 deg 0.03-0.53 (9 of 10 face-sides below 0.5).
+(scoring.DEFAULT_GAZE_YAW, the median of these five faces' own lens gaze: -0.9..+2.4 deg since
+SCORING_VERSION 4). Each face keeps an offset of up to 2.6 deg from it, so a 10 deg look toward
+the other side can still read as contact; only calibration removes that. To show the default is
+not fitted to the face it is tested on, one test takes it from the other four faces
+(left-one-out: 1.2-1.8 deg).
+Measured in SCORING_VERSION 4 (mean eye contact, uncalibrated): lens 1.00 on every face; 15 deg
+aside 0.02-0.13 (version 3: 0.01-0.16, version 2: up to 0.79); 12 deg 0.09-0.39 (version 3:
+0.05-0.45); 10 deg 0.20-0.64. Left-one-out: lens 1.00, 15 deg 0.02-0.14, 12 deg 0.08-0.40 (10 of
+10 face-sides below 0.5; version 3: 9 of 10).
 """
 
 from __future__ import annotations

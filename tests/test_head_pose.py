@@ -144,3 +144,15 @@ def test_eye_contact_holds_when_the_camera_is_turned(models, name, stride, start
     eye = [f.eye_contact for f in r.frames if f.eye_contact is not None]
     assert len(eye) >= 0.9 * len(lens), "the face must stay measurable"
     assert np.mean(np.array(eye) >= 0.5) >= 0.9, f"turned {yaw}/{pitch} deg: eye contact on {np.mean(np.array(eye) >= 0.5):.0%}"
+
+
+def test_a_turned_head_alone_does_not_turn_the_eyes(clip_landmarks):
+    """The iris sits in front of the eye corners: a head turned 10 deg moves it between them by
+    0.27 half-widths x tan(10 deg) with the eyes still in the head (features.IRIS_DEPTH_OVER_HALF_WIDTH);
+    measured with that head yaw, the same picture of the eyes reads that much further the other way."""
+    from poise.vision.features import _eye_rotation
+
+    lm = next(lm for lm in clip_landmarks("proctoringai__center_focus.mp4") if lm.face is not None)
+    px = lm.face[:, :2] * (lm.width, lm.height)
+    still, turned_head = _eye_rotation(px, 0.0)["eye_yaw"], _eye_rotation(px, 10.0)["eye_yaw"]
+    assert still - turned_head == pytest.approx(3.4, abs=0.3)
