@@ -28,6 +28,7 @@ SAVE_TIMEOUT_MS = 10_000
 # "Stopping returns within a second" (issue 4); measured: Stop returns in < 1 ms, closing the
 # window mid-session (finish and save) in 0.06-0.11 s, so the bound is > 5x the measured figure.
 STOP_BOUND_S = 1.0
+FIRST_SCORE_BOUND_S = 1.0
 
 
 @pytest.fixture
@@ -108,7 +109,10 @@ def test_live_session_from_a_clip_as_camera_is_scored_and_saved(qtbot, make_wind
     assert info.source.startswith("file-camera:") and info.recording_path is None, "no recording unless asked"
     assert len(frames) >= 20
     ts = [f.t for f in frames]
-    assert ts == sorted(ts) and ts[0] < 0.5, "session time starts at the session's first frame"
+    # The first frame scored is the first one inference takes after the session began: 0.03-0.1 s
+    # on an idle machine, 0.5 s once seen at load 7 (inference busy, frames dropped). A clock
+    # from the pipeline's start would be seconds (the models load and the mirror runs first).
+    assert ts == sorted(ts) and ts[0] < FIRST_SCORE_BOUND_S, "session time starts at the session's first frame"
     assert info.duration_s == pytest.approx(ts[-1], abs=0.5)
     assert info.summary is not None and info.summary.frames_analysed == len(frames)
     # The live pipeline keeps running after the session: the mirror stays live.
