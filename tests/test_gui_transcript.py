@@ -16,6 +16,8 @@ from test_gui_playback import FPS, _closest_frame_index, _image_array, open_sess
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("no_modal_dialogs", "no_dangling_threads")]
 
+SECOND_SESSION_S = 4.0   # seconds: longer than the voice clip's longest silence
+
 VOICE = "voice__center_left_center.mp4"       # three utterances: 0.8-4.5 s, 6.2-10.4 s, 11.0-13.4 s
 QUIET = "proctoringai__center_left_center.mp4"   # the same picture, a sound track of room tone only
 NO_TRACK = "mediapipe__selfie_segmentation_web.mp4"   # no sound track
@@ -286,7 +288,10 @@ def test_a_live_recording_is_transcribed_after_the_session_and_never_during_one(
     w.review.show_session(first)
     assert w.review.view.transcript.state() == PaneState.WAITING
     assert w.review.view.transcript.status.text() == WAITING_LIVE
-    qtbot.waitUntil(lambda: (controller.clock() or 0) >= 2.0, timeout=40_000)
+    # The clip plays in a loop; its longest silence is 2.7 s (13.43 s to the end at 15.33 s, then
+    # 0-0.8 s: voice_segments.csv), so a second session of 4 s always holds speech (2 s did not:
+    # it once fell in that silence and its transcript was, rightly, "no speech").
+    qtbot.waitUntil(lambda: (controller.clock() or 0) >= SECOND_SESSION_S, timeout=40_000)
     assert runner.running_session() is None
     with qtbot.waitSignal(w.live.session_saved, timeout=15_000) as saved:
         w.live.stop_session()
