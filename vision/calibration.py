@@ -14,7 +14,9 @@ from poise.vision.types import FrameLandmarks
 
 #: 2: gaze and head angles measured from the landmarks as seen (vision/head_pose.py, SCORING_VERSION 4);
 #: a version-1 gaze target was measured another way and is not used (calibration_check.bounded).
-CALIBRATION_VERSION = 2
+#: 3: the side offset measured at the head's centre at ear level along the shoulder line
+#: (vision.features, issue 16); one measured before, at the nose tip, is not used.
+CALIBRATION_VERSION = 3
 # A baseline needs at least this many frames where face and shoulders were both seen
 # (about 1 s at 15-30 Hz); the guided calibration records ~3 s.
 MIN_CALIBRATION_FRAMES = 15

@@ -56,6 +56,8 @@ GAZE_TARGET_PITCH_BOUND = 20.0
 HEAD_ROLL_BOUND = 10.0
 # Calibrations older than this version measured the gaze target with other head angles (vision.calibration).
 GAZE_TARGET_SINCE_VERSION = 2
+# ... and the side offset at the nose tip, not at the head's centre (vision.features).
+SIDE_OFFSET_SINCE_VERSION = 3
 SHOULDER_TILT_BOUND = 8.0
 
 
@@ -105,7 +107,8 @@ def bounded(calibration):
     a gaze target beyond the bounds above was a look away, not the user's lens direction, so
     it is dropped (None: the scorer then uses the default target), and so is one measured before
     calibration version 2 (head angles then came from MediaPipe's matrix, vision/head_pose.py);
-    head roll and shoulder tilt baselines are clamped to their bounds. None stays None."""
+    a side offset from before version 3 (measured at the nose tip) is dropped too; head roll and
+    shoulder tilt baselines are clamped to their bounds. None stays None."""
     if calibration is None:
         return None
     clamp = lambda v, b: None if v is None else float(min(b, max(-b, v)))
@@ -118,4 +121,5 @@ def bounded(calibration):
         gaze_pitch=calibration.gaze_pitch if gaze_ok else None,
         head_roll=clamp(calibration.head_roll, HEAD_ROLL_BOUND),
         shoulder_tilt=clamp(calibration.shoulder_tilt, SHOULDER_TILT_BOUND),
+        side_offset=calibration.side_offset if calibration.version >= SIDE_OFFSET_SINCE_VERSION else None,
     )

@@ -15,11 +15,25 @@ from poise.vision.types import FrameLandmarks
 R_EYE_OUTER, R_EYE_INNER, R_EYE_TOP, R_EYE_BOTTOM = 33, 133, 159, 145
 L_EYE_OUTER, L_EYE_INNER, L_EYE_TOP, L_EYE_BOTTOM = 263, 362, 386, 374
 R_IRIS, L_IRIS = 468, 473  # iris centres (468-472 and 473-477)
-NOSE_TIP = 1
 FACE_LEFT_EDGE, FACE_RIGHT_EDGE = 234, 454
+NOSE_TIP = 1
+# How far the head sits to one side of the shoulders is measured from the midpoint of the
+# face's two side edges at ear level (FACE_LEFT_EDGE, FACE_RIGHT_EDGE), not from the nose tip:
+# the head turns about the neck, below the ears, and the ear over the shoulder is the usual
+# upright reference (the plumb line of sitting posture), so it holds for a camera off to one
+# side. The nose tip sits ~10 cm in front of that axis: it moved sideways by 0.8-1.0 % of a
+# shoulder width per degree of head yaw on tfjsmodels__facemesh_demo,
+# mediapipe__selfie_segmentation_web and video4j (a look 20 deg aside read as a sideways lean
+# of 0.16-0.2; least squares over each clip's frames with |roll| < 10 deg), the edges' midpoint
+# 0.35-0.7 %. How high the head sits (the neck ratio, for slouching) is still measured at the
+# nose tip: from the edges' midpoint the looks down of mediapipe_selfie varied it half as much
+# (SD 0.020 against 0.042 shoulder widths), but a head sunk 120 px toward the shoulders
+# (tests/test_posture_any_camera.py) read 0.087 instead of 0.110, the face mesh's lower edge
+# squeezed with the neck. scripts/measure_scores.py prints these figures.
 
 # Pose indices (BlazePose 33-point topology).
 P_NOSE = 0
+P_L_EAR, P_R_EAR = 7, 8
 P_L_SHOULDER, P_R_SHOULDER = 11, 12
 P_L_WRIST, P_R_WRIST = 15, 16
 P_HAND_POINTS = (15, 16, 17, 18, 19, 20, 21, 22)  # wrists, pinkies, index fingers, thumbs
@@ -73,8 +87,10 @@ class Geometry:
     shoulder_width: float | None = None  # pixels
     shoulder_mid: tuple[float, float] | None = None
     shoulder_tilt: float | None = None   # degrees, + = subject's left shoulder (image right) lower
-    neck_ratio: float | None = None      # (shoulder line y - nose y) / shoulder width
-    side_offset: float | None = None     # (nose x - shoulder mid x) / shoulder width
+    #: Nose tip above the shoulder midpoint, across the shoulder line, in shoulder widths.
+    neck_ratio: float | None = None
+    #: Head centre (ear level) off the shoulder midpoint along the shoulder line (+ = image right).
+    side_offset: float | None = None
     hands: np.ndarray | None = None      # (8, 3): x, y pixels and visibility of pose hand points
     #: The hand model's hands of the user, each (21, 2) pixels; None = the model did not run.
     hand_points: tuple[np.ndarray, ...] | None = None
@@ -112,16 +128,36 @@ def measure(lm: FrameLandmarks) -> Geometry:
                 # Subject's left shoulder is on the image right in an unmirrored frame.
                 dx, dy = ls[0] - rs[0], ls[1] - rs[1]
                 out["shoulder_tilt"] = math.degrees(math.atan2(dy, abs(dx)))
-                if lm.face is not None:
-                    nose = lm.face[NOSE_TIP, :2] * (w, h)
-                elif vis[P_NOSE] >= MIN_VISIBILITY:
-                    nose = pose_px[P_NOSE]
-                else:
-                    nose = None
-                if nose is not None:
-                    out["neck_ratio"] = float((mid[1] - nose[1]) / width)
-                    out["side_offset"] = float((nose[0] - mid[0]) / width)
+                head, nose = _head_points(lm, pose_px, vis)
+                if head is not None and nose is not None:
+                    out["side_offset"] = _in_shoulder_frame(head - mid, ls - rs)[0]
+                    out["neck_ratio"] = _in_shoulder_frame(nose - mid, ls - rs)[1]
     return Geometry(**out)
+
+
+def _head_points(lm: FrameLandmarks, pose_px: np.ndarray, vis: np.ndarray):
+    """The head's centre at ear level and the nose tip, pixels (face mesh, else the pose model's
+    ears and nose); None where not seen."""
+    if lm.face is not None:
+        face = lm.face[:, :2] * (lm.width, lm.height)
+        return (face[FACE_LEFT_EDGE] + face[FACE_RIGHT_EDGE]) / 2, face[NOSE_TIP]
+    seen = lambda *i: all(vis[k] >= MIN_VISIBILITY for k in i)
+    head = (pose_px[P_L_EAR] + pose_px[P_R_EAR]) / 2 if seen(P_L_EAR, P_R_EAR) else None
+    return head, pose_px[P_NOSE] if seen(P_NOSE) else None
+
+
+def _in_shoulder_frame(offset: np.ndarray, shoulders: np.ndarray) -> tuple[float, float]:
+    """An offset from the shoulder midpoint as (along the shoulder line, + = image right; above
+    it, + = up), in shoulder widths. Measured against the shoulder line rather than the image
+    axes, a camera rolled a few degrees changes the shoulder tilt only, not the head's place
+    over the shoulders (in image axes an 8 deg roll shifted it sideways by 0.08, the lean's
+    dead zone)."""
+    width = float(np.linalg.norm(shoulders))
+    along = shoulders / width
+    if along[0] < 0:
+        along = -along
+    up = np.array([along[1], -along[0]])   # perpendicular, toward the top of the image
+    return float(offset @ along) / width, float(offset @ up) / width
 
 
 def _in_frame_share(pts: np.ndarray) -> float:

@@ -9,7 +9,9 @@ leaning are judged as change against the person's own posture earlier in the sam
 
 - the upright neck ratio is a high quantile of the ratios seen so far (people are upright
   most of the time they are not slouching, and their head is never higher than upright);
-- the usual distance is the median distance seen so far.
+- the usual distance is the median distance seen so far;
+- the level of the shoulders is their median tilt so far, which the scorer uses only as far
+  as a camera can account for (scoring.CAMERA_LEVEL_DEG).
 
 Updated in constant time per frame (fixed histograms), so an hour-long live session costs the
 same per frame as a short clip.
@@ -35,6 +37,9 @@ NECK_BIN = 0.0025
 # close to a webcam across a room; bins of 0.5 % in log distance (lean's dead zone is 10 %).
 LOG_DISTANCE_RANGE = (math.log(10.0), math.log(300.0))
 LOG_DISTANCE_BIN = 0.005
+# Shoulder tilt, degrees: bins of 0.1 deg (the tilt's dead zone is 3 deg).
+ANGLE_RANGE = (-90.0, 90.0)
+ANGLE_BIN = 0.1
 
 
 class RunningQuantile:
@@ -63,6 +68,7 @@ class SessionBaseline:
     def __init__(self) -> None:
         self._neck = RunningQuantile(*NECK_RANGE, NECK_BIN, UPRIGHT_QUANTILE)
         self._distance = RunningQuantile(*LOG_DISTANCE_RANGE, LOG_DISTANCE_BIN, 0.5)
+        self._tilt = RunningQuantile(*ANGLE_RANGE, ANGLE_BIN, 0.5)
 
     def neck_ratio(self, current: float) -> float:
         """The upright neck ratio learned so far, including this frame."""
@@ -73,3 +79,9 @@ class SessionBaseline:
         """The median face distance so far, including this frame."""
         self._distance.add(math.log(current))
         return math.exp(self._distance.value())
+
+    def shoulder_tilt(self, current: float) -> float:
+        """The median shoulder tilt so far, including this frame."""
+        self._tilt.add(current)
+        return self._tilt.value()
+
