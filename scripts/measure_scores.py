@@ -1,17 +1,21 @@
 """Print the figures behind the scoring constants: eye-contact agreement on labelled clips (per
 clip, overall and left-one-clip-out, and on constructed views: mirrored, gallery tiles, a
 turned camera), the
-fidgeting noise floor (landmark jitter of still people) and the calibration capture spreads
-behind vision/calibration_check.py.
+fidgeting noise floor (landmark jitter of still people), the calibration capture spreads
+behind vision/calibration_check.py, posture on upright frames (every clip's upright stretches
+seen by 15 cameras, tests/posture_views.py) and calm on still frames, both left-one-clip-out.
 
-Run: POISE_MODEL_DIR=../shared/models .venv/bin/python scripts/measure_scores.py
+Run: POISE_MODEL_DIR=../shared/models .venv/bin/python scripts/measure_scores.py [--only posture,calm]
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import csv
+import functools
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +31,8 @@ from poise.vision.landmarker import Landmarker  # noqa: E402
 from poise.vision.scoring import FIDGET_WINDOW_S, HAND_NOISE, HEAD_NOISE, _hand_positions, _spread  # noqa: E402
 from poise.vision.sources import FrameListSource, VideoFileSource, read_frames  # noqa: E402
 from camera_constructions import gallery, turned_camera  # noqa: E402
+from posture_views import STRIDE, clip_ends, upright_at, view_frames  # noqa: E402
+from posture_views import views as upright_views  # noqa: E402
 from test_eye_contact_constructed import FACES  # noqa: E402  (the five lens faces behind DEFAULT_GAZE_YAW)
 from test_scores_on_clips import OWN_LABELS, agreement_by_class  # noqa: E402
 
@@ -253,7 +259,188 @@ def capture_spreads():
               f"     {verdict}")
 
 
-if __name__ == "__main__":
+# --- posture on upright frames, calm on still frames (issue 16) ------------------------------
+POSTURE_LINE = 0.5   # "upright" reads as posture >= 0.5 (and "calm" as fidgeting < 0.5)
+EARLY_S = 3.0        # a short clip: the session baseline has this much data at most
+LOW_CAMERA = {"video4j__pexels-kindel-media-8164110.mp4"}   # not at eye level (EYE_LEVEL_NECK_RATIO)
+
+
+@functools.cache
+def _upright_upright_views() -> dict:
+    """{(clip, view): landmarks} for every clip with an upright stretch under every camera view."""
+    out = {}
+    for name, end in clip_ends().items():
+        frames, fps = read_frames(CLIPS / name, stride=STRIDE, limit=int(end * 60 / STRIDE) + 1)
+        frames = frames[: int(end * fps) + 1]
+        for view, make in upright_views().items():
+            seen = []
+            analyze(FrameListSource(view_frames(frames, fps, make), fps), on_result=lambda u: seen.append(u.landmarks))
+            out[name, view] = seen
+        print(f"  (analysed {name}: {len(frames)} frames x {len(upright_views())} views)", flush=True)
+    return out
+
+
+def _scored(landmarks, **constants):
+    """Scores of these landmarks with some scoring constants replaced (left-one-clip-out)."""
+    saved = {k: getattr(scoring, k) for k in constants}
+    try:
+        for k, v in constants.items():
+            setattr(scoring, k, v)
+        scorer = scoring.Scorer()
+        return [scorer.score(lm) for lm in landmarks]
+    finally:
+        for k, v in saved.items():
+            setattr(scoring, k, v)
+
+
+def _share(frames, ok) -> tuple[int, int, int]:
+    """(frames where ok(score), measurable frames, not measurable frames)."""
+    seen = [f for f in frames if f is not None]
+    return sum(ok(f) for f in seen), len(seen), len(frames) - len(seen)
+
+
+def _fmt(c) -> str:
+    return f"{c[0]:4d}/{c[1]:<4d} = {c[0] / c[1]:.3f}" if c[1] else "no frames"
+
+
+def posture_upright():
+    """Posture >= 0.5 on upright frames, per clip and overall, uncalibrated; EYE_LEVEL_NECK_RATIO
+    left-one-clip-out (each clip scored with the median of the other eye-level clips' necks)."""
+    print("\nPosture on upright frames (tests/posture_views.UPRIGHT; share >= 0.5 of measurable frames; 12-15 Hz; "
+          "uncalibrated):")
+    data = _upright_upright_views()
+    necks = {}
+    for name in clip_ends():
+        if name not in LOW_CAMERA:
+            vals = [g.neck_ratio for lm in data[name, "as recorded"] if upright_at(name, lm.timestamp_ms / 1000)
+                    for g in [measure(lm)] if g.neck_ratio is not None]
+            necks[name] = float(np.median(vals))
+    print("  upright neck ratio, as recorded: " + ", ".join(f"{n.split('.')[0]} {v:.3f}" for n, v in necks.items())
+          + f"; median {np.median(list(necks.values())):.3f} (shipped EYE_LEVEL_NECK_RATIO {scoring.EYE_LEVEL_NECK_RATIO})")
+    total, shipped, early = defaultdict(lambda: [0, 0, 0]), [0, 0, 0], [0, 0, 0]
+    per_view = defaultdict(lambda: [0, 0, 0])
+    ok = lambda f: f.posture >= POSTURE_LINE
+    for name in clip_ends():
+        eye = float(np.median([v for n, v in necks.items() if n != name]))
+        rows = {}
+        for view in upright_views():
+            lms = data[name, view]
+            for held_out, scores in ((True, _scored(lms, EYE_LEVEL_NECK_RATIO=eye)), (False, _scored(lms))):
+                up = [None if f.posture is None else f for f in scores if upright_at(name, f.t)]
+                counts = _share(up, ok)
+                if not held_out:
+                    shipped = [a + b for a, b in zip(shipped, counts)]
+                    continue
+                rows[view] = counts
+                per_view[view] = [a + b for a, b in zip(per_view[view], counts)]
+                first = [None if f.posture is None else f for f in scores if upright_at(name, f.t) and f.t < EARLY_S]
+                early = [a + b for a, b in zip(early, _share(first, ok))]
+        every = [sum(c[i] for c in rows.values()) for i in range(3)]
+        total[name] = every
+        print(f"  {name:42s} as recorded {_fmt(rows['as recorded'])}  all views {_fmt(every)}  "
+              f"(not measurable {every[2]}; eye level {eye:.3f})")
+        worst = sorted(((v, c) for v, c in rows.items() if c[1]), key=lambda kv: kv[1][0] / kv[1][1])[:2]
+        print("     weakest views: " + "; ".join(f"{v} {_fmt(c)}" for v, c in worst)
+              + "".join(f"; {v}: not measurable" for v, c in rows.items() if not c[1]))
+    every = [sum(c[i] for c in total.values()) for i in range(3)]
+    recorded = [sum(_share([None if f.posture is None else f for f in _scored(data[n, "as recorded"])
+                            if upright_at(n, f.t)], ok)[i] for n in clip_ends()) for i in range(3)]
+    print(f"  {'as recorded, every clip (shipped constants)':42s} {_fmt(recorded)}")
+    print(f"  {'every clip and view, left-one-clip-out':42s} {_fmt(every)}  (not measurable {every[2]})")
+    print(f"  {'same, shipped constants':42s} {_fmt(shipped)}")
+    print(f"  {'first ' + str(EARLY_S) + ' s of every clip and view':42s} {_fmt(early)}")
+    print("  per view (every clip, left-one-clip-out):")
+    for view, c in per_view.items():
+        print(f"     {view:48s} {_fmt(c)}  (not measurable {c[2]})")
+
+
+def calm_still():
+    """Fidgeting < 0.5 on every frame of the still clips; HEAD_NOISE left-one-clip-out (scaled by the
+    other still clips' median head jitter against all four clips' median)."""
+    print(f"\nCalm on still frames (fidgeting < 0.5 of measurable frames; still clips, 15 Hz):")
+    lms, jitter = {}, {}
+    for name in STILL:
+        seen = []
+        with open_video(CLIPS / name) as src:
+            analyze(src, on_result=lambda u: seen.append(u.landmarks))
+        lms[name] = seen
+        jitter[name] = _head_jitter(seen)
+    overall = float(np.median(list(jitter.values())))
+    print("  head jitter p50 (RMS spread over 1.5 s, shoulder widths): "
+          + ", ".join(f"{n.split('.')[0]} {v:.4f}" for n, v in jitter.items()) + f"; median {overall:.4f}")
+    ok = lambda f: f.fidgeting < 0.5
+    held, shipped = [0, 0, 0], [0, 0, 0]
+    for name in STILL:
+        noise = HEAD_NOISE * float(np.median([v for n, v in jitter.items() if n != name])) / overall
+        counts = _share([None if f.fidgeting is None else f for f in _scored(lms[name], HEAD_NOISE=noise)], ok)
+        base = _share([None if f.fidgeting is None else f for f in _scored(lms[name])], ok)
+        held = [a + b for a, b in zip(held, counts)]
+        shipped = [a + b for a, b in zip(shipped, base)]
+        print(f"  {name:42s} {_fmt(counts)}  (HEAD_NOISE {noise:.4f}; shipped {HEAD_NOISE}: {_fmt(base)})")
+    print(f"  {'all still frames, left-one-clip-out':42s} {_fmt(held)}  (shipped constants {_fmt(shipped)})")
+    still_views = [v for v in upright_views() if "lean" not in v]   # the two leaning views move the person
+    print(f"  the still clips' upright stretches under {len(still_views)} camera views (tests/posture_views.py), "
+          "left-one-clip-out:")
+    data, every = _upright_upright_views(), [0, 0, 0]
+    for name in STILL:
+        noise = HEAD_NOISE * float(np.median([v for n, v in jitter.items() if n != name])) / overall
+        counts = [0, 0, 0]
+        for view in still_views:
+            scores = _scored(data[name, view], HEAD_NOISE=noise)
+            c = _share([None if f.fidgeting is None else f for f in scores if upright_at(name, f.t)], ok)
+            counts = [a + b for a, b in zip(counts, c)]
+        every = [a + b for a, b in zip(every, counts)]
+        print(f"     {name:42s} {_fmt(counts)}")
+    print(f"     {'all':42s} {_fmt(every)}")
+
+
+def _head_jitter(landmarks) -> float:
+    """Median over 1.5 s windows of the head's RMS spread, in shoulder widths."""
+    samples = []
+    for lm in landmarks:
+        g = measure(lm)
+        if g.face_centre is not None:
+            samples.append((lm.timestamp_ms / 1000, g.shoulder_width or g.face_width * 2.3, g.face_centre))
+    spreads = []
+    for i, (t, _, _) in enumerate(samples):
+        win = [s for s in samples[: i + 1] if t - s[0] <= FIDGET_WINDOW_S]
+        if t - win[0][0] >= FIDGET_WINDOW_S * 0.9:
+            spreads.append(_spread([s[2] for s in win], float(np.median([s[1] for s in win])), HEAD_NOISE)[0])
+    return float(np.median(spreads))
+
+
+def head_points():
+    """Why the sideways lean is measured at the head's centre (vision.features): how the nose tip
+    and the face edges' midpoint move with head yaw, and the height's spread while talking."""
+    from poise.vision.features import FACE_LEFT_EDGE, FACE_RIGHT_EDGE, NOSE_TIP, _in_shoulder_frame
+
+    print("\nHead points over the shoulders (shoulder widths, along / across the shoulder line; frames with |roll| < 10 deg):")
+    for name in ["tfjsmodels__facemesh_demo_input.mp4", "mediapipe__selfie_segmentation_web.mp4",
+                 "video4j__pexels-kindel-media-8164110.mp4"]:
+        seen = []
+        with open_video(CLIPS / name) as src:
+            analyze(src, on_result=lambda u: seen.append(u.landmarks))
+        rows = []
+        for lm in seen:
+            g = measure(lm)
+            if g.shoulder_width is None or lm.face is None or abs(g.head_roll) >= 10:
+                continue
+            face = lm.face[:, :2] * (lm.width, lm.height)
+            pose = lm.pose[:, :2] * (lm.width, lm.height)
+            mid, line = (pose[11] + pose[12]) / 2, pose[11] - pose[12]
+            nose = _in_shoulder_frame(face[NOSE_TIP] - mid, line)
+            edges = _in_shoulder_frame((face[FACE_LEFT_EDGE] + face[FACE_RIGHT_EDGE]) / 2 - mid, line)
+            rows.append((g.head_yaw, g.head_pitch, nose[0], edges[0], nose[1], edges[1]))
+        v = np.array(rows)
+        x = np.column_stack([v[:, 0], v[:, 1], np.ones(len(v))])
+        slope = lambda c: 100 * np.linalg.lstsq(x, v[:, c], rcond=None)[0][0]
+        print(f"  {name:42s} sideways per deg of yaw: nose {slope(2):.2f} %, edges {slope(3):.2f} %; "
+              f"height SD: nose {v[:, 4].std():.3f}, edges {v[:, 5].std():.3f}; median side offset: nose "
+              f"{np.median(v[:, 2]):+.3f}, edges {np.median(v[:, 3]):+.3f}")
+
+
+def eye_contact():
+    """Eye-contact agreement: as shipped, left-one-clip-out and on constructed views."""
     lens = lens_gaze()
     print("Lens faces' own gaze (yaw, pitch; deg): " + ", ".join(f"{n.split('__')[0]} {y:+.1f} {p:+.1f}" for n, (y, p) in lens.items())
           + f"; medians {np.median([v[0] for v in lens.values()]):.2f}, {np.median([v[1] for v in lens.values()]):.2f}"
@@ -261,5 +448,14 @@ if __name__ == "__main__":
     agreement()
     agreement(held_out=True, lens=lens)
     constructed_views(lens)
-    noise_floor()
-    capture_spreads()
+
+
+SECTIONS = {"eye": eye_contact, "noise": noise_floor, "captures": capture_spreads, "posture": posture_upright,
+            "calm": calm_still, "head": head_points}
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated: " + ", ".join(SECTIONS))
+    for section in parser.parse_args().only.split(","):
+        SECTIONS[section.strip()]()

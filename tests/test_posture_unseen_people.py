@@ -3,8 +3,8 @@
 Real footage: video4j__pexels-kindel-media-8164110.mp4, 0-2.8 s (tests/posture_views.UPRIGHT):
 an upright man filmed from a low camera off to one side, head turned away from the lens, a
 short clip (the session baseline has under 3 s of data). Before issue 16 he scored posture
-0.19-0.35 on every frame: his shoulder line reads -7.5 deg in the picture (the camera's angle,
-not his), and his nose, 20 deg turned, sat 0.19 shoulder widths beside the shoulder midpoint
+0.19-0.35 on every frame: his shoulder line reads -7.9 deg in the picture (the camera's angle,
+not his), and his nose, his head turned ~15 deg, sat 0.16-0.24 shoulder widths beside the shoulder midpoint
 and read as a sideways lean. Ground truth by construction: the same frames seen by other
 cameras (tests/posture_views.py); before issue 16 posture was >= 0.5 on 12 % of them.
 """

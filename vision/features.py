@@ -21,15 +21,16 @@ NOSE_TIP = 1
 # face's two side edges at ear level (FACE_LEFT_EDGE, FACE_RIGHT_EDGE), not from the nose tip:
 # the head turns about the neck, below the ears, and the ear over the shoulder is the usual
 # upright reference (the plumb line of sitting posture), so it holds for a camera off to one
-# side. The nose tip sits ~10 cm in front of that axis: it moved sideways by 0.8-1.0 % of a
-# shoulder width per degree of head yaw on tfjsmodels__facemesh_demo,
-# mediapipe__selfie_segmentation_web and video4j (a look 20 deg aside read as a sideways lean
-# of 0.16-0.2; least squares over each clip's frames with |roll| < 10 deg), the edges' midpoint
-# 0.35-0.7 %. How high the head sits (the neck ratio, for slouching) is still measured at the
-# nose tip: from the edges' midpoint the looks down of mediapipe_selfie varied it half as much
-# (SD 0.020 against 0.042 shoulder widths), but a head sunk 120 px toward the shoulders
-# (tests/test_posture_any_camera.py) read 0.087 instead of 0.110, the face mesh's lower edge
-# squeezed with the neck. scripts/measure_scores.py prints these figures.
+# side. The nose tip sits ~10 cm in front of that axis: along the shoulder line it moved by
+# 0.6-1.3 % of a shoulder width per degree of head yaw on tfjsmodels__facemesh_demo,
+# mediapipe__selfie_segmentation_web and video4j (least squares over frames with |roll| < 10
+# deg), the edges' midpoint by 0.2-1.0 %; video4j's upright man, head turned ~15 deg, sat at
+# -0.12 (nose) and +0.00 (edges). How high the head sits (the neck ratio, for slouching) is
+# still measured at the nose tip: from the edges' midpoint the looks down of mediapipe_selfie
+# varied it half as much (SD 0.019 against 0.039 shoulder widths; the other two clips alike),
+# but a head sunk 120 px toward the shoulders (tests/test_posture_any_camera.py) read 0.087
+# instead of 0.110, the face mesh's lower edge squeezed with the neck, and no longer passed
+# that test. scripts/measure_scores.py --only head prints these figures.
 
 # Pose indices (BlazePose 33-point topology).
 P_NOSE = 0
