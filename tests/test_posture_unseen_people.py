@@ -18,6 +18,7 @@ from conftest import clip
 from posture_views import STRIDE, upright_at, view_frames, views
 from poise.vision.analysis import analyze
 from poise.vision.calibration import Calibration
+from poise.vision.calibration_check import bounded
 from poise.vision.events import EventKind
 from poise.vision.scoring import SIDE_LEAN_RATIO
 from poise.vision.sources import FrameListSource, read_frames
@@ -81,12 +82,12 @@ def test_other_cameras_on_the_same_man_read_upright(upright, models, name):
 
 
 def test_a_calibration_from_before_issue_16_keeps_no_side_offset():
-    # Calibration version 1 measured the side offset at the nose tip; the scorer now measures it
-    # at the head's centre (0.00-0.07 shoulder widths apart on the shared clips), so an old
-    # value would read as a lean. Its other baselines are kept.
+    # Calibrations before version 3 measured the side offset at the nose tip; the scorer now
+    # measures it at the head's centre (0.00-0.07 shoulder widths apart on the shared clips), so
+    # an old value would read as a lean. Its other posture baselines are kept.
     old = {"gaze_yaw": 1.0, "gaze_pitch": 2.0, "head_roll": 1.5, "shoulder_tilt": 0.5, "neck_ratio": 0.55,
-           "side_offset": 0.12, "distance_cm": 60.0, "frames": 45, "created_at": 0.0, "version": 1}
-    cal = Calibration.from_dict(old)
-    assert cal.side_offset is None
-    assert (cal.neck_ratio, cal.shoulder_tilt, cal.gaze_yaw) == (0.55, 0.5, 1.0)
-    assert Calibration.from_dict(cal.to_dict() | {"side_offset": 0.01, "version": 2}).side_offset == 0.01
+           "side_offset": 0.12, "distance_cm": 60.0, "frames": 45, "created_at": 0.0, "version": 2}
+    used = bounded(Calibration.from_dict(old))
+    assert used.side_offset is None
+    assert (used.neck_ratio, used.shoulder_tilt, used.head_roll) == (0.55, 0.5, 1.5)
+    assert bounded(Calibration.from_dict(old | {"version": 3})).side_offset == 0.12
