@@ -51,14 +51,16 @@ def peak_of_analyze(video: Path, transcript: bool) -> tuple[float, float, int]:
                "--data-dir", home]
         if not transcript:
             cmd.append("--no-transcript")
+        log = Path(home) / "stderr.txt"
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        err = proc.stderr.read().decode(errors="replace").strip() if proc.stderr else ""
-        if proc.returncode:
-            print(f"  exit {proc.returncode}: {err[-300:]}", file=sys.stderr)
-        return usage.ru_maxrss / 1024.0, time.perf_counter() - t0, proc.returncode
+        with log.open("wb") as err:   # a file, not a pipe: the progress bar would fill a pipe and block
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+            _, status, usage = os.wait4(proc.pid, 0)
+        rc = os.waitstatus_to_exitcode(status)
+        proc.returncode = rc
+        if rc:
+            print(f"  exit {rc}: {log.read_text(errors='replace').strip()[-300:]}", file=sys.stderr)
+        return usage.ru_maxrss / 1024.0, time.perf_counter() - t0, rc
 
 
 def main() -> int:
