@@ -203,6 +203,30 @@ def test_chunks_are_cut_in_quiet_places_and_lose_no_words(whisper, monkeypatch):
     assert [w.start_s for w in chunked.words] == sorted(w.start_s for w in chunked.words)
 
 
+def test_a_file_is_read_a_chunk_at_a_time_with_the_cuts_of_the_whole(whisper, monkeypatch, tmp_path):
+    """Issue 16 (memory flat in the length): transcribe_file decodes as it goes and holds one
+    chunk, not the whole track (which it held before, 23 MB of samples for 12 minutes), and cuts
+    where transcribing the whole array would, so the words are the same."""
+    from poise.vision.audio.track import open_speech_track, read_speech_pcm
+
+    c = sc.build("long", sc.SCRIPTS["strength"] + sc.SCRIPTS["plain"] + sc.SCRIPTS["team"], sentence_gap_s=0.8)
+    path = sc.write_wav(tmp_path / "long.wav", c.audio)
+    monkeypatch.setattr(tr, "CHUNK_S", 9.0)
+    whole = read_speech_pcm(path)
+    with open_speech_track(path) as track:
+        streamed = [(start, len(samples)) for start, samples in tr._stream_chunks(track.blocks())]
+    assert len(streamed) >= 3
+    assert streamed == [(start, end - start) for start, end in tr._chunks(whole)]
+    assert max(n for _, n in streamed) <= 9.0 * sc.RATE
+    held = []
+    real = tr._read
+    monkeypatch.setattr(tr, "_read", lambda model, audio, *a: held.append(len(audio)) or real(model, audio, *a))
+    from_file = tr.transcribe_file(path, model=whisper)
+    assert held and max(held) <= 9.0 * sc.RATE
+    from_memory = tr.transcribe_pcm(whole, model=whisper)
+    assert [w.text for w in from_file.words] == [w.text for w in from_memory.words]
+
+
 def test_offset_puts_words_on_the_session_clock(whisper):
     got = tr.transcribe_file(clip(sc.GRID_CLIP), model=whisper, offset_s=100.0)
     assert got.words and all(100.0 <= w.start_s <= 103.5 for w in got.words)

@@ -19,16 +19,28 @@ if not _os.environ.get("POISE_DEBUG"):
 # --memory-minutes 10, docs/benchmark.md). Set before the threads exist; other C libraries
 # and platforms are left alone. MALLOC_ARENA_MAX in the environment still wins.
 MALLOC_ARENAS = 2
-_M_ARENA_MAX = -8  # glibc's mallopt() parameter number
+# glibc serves a block of 128 KiB or more with its own mmap, returned to the system when freed,
+# but raises that threshold each time such a block is freed (up to 32 MiB), after which frame
+# buffers (848x480x3 = 1.2 MB), decoded audio and model tensors come from the arenas, where freed
+# space is kept and fragments. Fixing it at glibc's starting value (which also stops the dynamic
+# raise) keeps large buffers out of the arenas: `poise analyze --json` on a 12-minute video then
+# peaks as a 1-minute one (issue 16; scripts/bench_analyze_peak.py, README "Speed").
+# MALLOC_MMAP_THRESHOLD_ in the environment still wins.
+MMAP_THRESHOLD_BYTES = 128 * 1024
+_M_ARENA_MAX, _M_MMAP_THRESHOLD = -8, -3  # glibc's mallopt() parameter numbers (malloc.h)
 
 
-def _limit_malloc_arenas() -> None:
-    if not _sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in _os.environ:
+def _tune_malloc() -> None:
+    if not _sys.platform.startswith("linux"):
         return
     try:
-        _ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+        libc = _ctypes.CDLL("libc.so.6")
+        if "MALLOC_ARENA_MAX" not in _os.environ:
+            libc.mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+        if "MALLOC_MMAP_THRESHOLD_" not in _os.environ:
+            libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
     except (OSError, AttributeError):  # musl or another C library: keep its defaults
         pass
 
 
-_limit_malloc_arenas()
+_tune_malloc()

@@ -54,6 +54,11 @@ EXPORTS_DIR = "exports"
 # Wait this long for another process's write transaction (batch analysis writes from several
 # processes at once; one frame batch commits in well under 10 ms, scripts/bench_store.py).
 BUSY_TIMEOUT_MS = 10_000
+# Each connection's page cache, in KiB. SQLite's default (2000 KiB) fills as a session's frames are
+# appended and read back, so a long session held ~2 MB more than a short one (issue 16: memory flat
+# in the length of the video); the operating system caches the file anyway, and at 256 KiB a 0.5 s
+# batch still commits in about a millisecond (scripts/bench_store.py).
+PAGE_CACHE_KIB = 256
 # A writer commits at least every 0.5 s (recorder.FLUSH_INTERVAL_S); 30x that is a safe margin
 # for a loaded 2-core machine before a session without a heartbeat is called dead.
 HEARTBEAT_STALE_S = 15.0
@@ -273,6 +278,7 @@ class SessionStore:
                                  f"(journal mode {mode}); is the folder on a network drive?")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
             migrations.migrate(conn)
         except migrations.SchemaTooNew as exc:
             conn.close()
@@ -440,8 +446,10 @@ class SessionStore:
                     " WHERE pos % ? = 0 OR pos = n - 1 ORDER BY idx", (session_id, step)).fetchall()
         return [_frame(names, r) for r in rows]
 
-    def iter_frames(self, session_id: int, *, batch: int = 2000) -> Iterator[FrameScores]:
-        """The session's frames in order, read ``batch`` rows at a time (memory stays flat)."""
+    def iter_frames(self, session_id: int, *, batch: int = 500) -> Iterator[FrameScores]:
+        """The session's frames in order, read ``batch`` rows at a time (memory stays flat). 500
+        rows: under a minute at 15 Hz, so a one-minute session and a long one read in batches of
+        the same size (2000 rows held ~1.3 MB more for any session over 2.2 minutes, issue 16)."""
         names = self._frame_names(session_id)
         last = -1
         while True:

@@ -18,12 +18,12 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 import tqdm
 
-from poise.vision.audio.track import SPEECH_RATE, AudioReadError, read_speech_pcm
+from poise.vision.audio.track import SPEECH_RATE, AudioReadError, open_speech_track
 from poise.vision.models import WHISPER_TINY_EN, ModelError, resolve_model_folder
 from poise.vision.speech.fillers import HESITATIONS, bare, mark_fillers
 from poise.vision.speech.transcript import Transcript, TranscriptStatus, Word
@@ -52,9 +52,11 @@ FILLER_PROMPT = "Um, uh, so, er, I mean, uh, like, um."
 # A segment Whisper gives this probability of being non-speech is dropped whatever its words
 # (faster-whisper drops one only when its log-probability is also low).
 NO_SPEECH_PROB = 0.6
-# The sound is transcribed in chunks of this length, each cut in the quietest 30 ms of its last
-# CUT_SEARCH_S, so memory stays flat on long sessions and cancel and progress come often.
-CHUNK_S = 120.0
+# The sound is decoded and transcribed in chunks of this length, each cut in the quietest 30 ms of
+# its last CUT_SEARCH_S, so memory stays flat on long sessions and cancel and progress come often.
+# A minute: a session of a minute or more peaks the same (scripts/bench_analyze_peak.py, issue 16;
+# with 2-minute chunks a 12-minute video peaked higher than a 1-minute one, which is one chunk).
+CHUNK_S = 60.0
 CUT_SEARCH_S = 5.0
 # Silero VAD: faster-whisper's defaults except a shorter silence before a cut (its 2 s would
 # join separate answers into one stretch of speech).
@@ -93,53 +95,73 @@ def transcribe_file(path: str | os.PathLike, *, offset_s: float = 0.0, on_progre
                     cancel: threading.Event | None = None, model=None, **reading) -> Transcript:
     """The words of a file's first audio track, on the session clock (file time + ``offset_s``).
     ``on_progress(done_s, total_s)`` in seconds of sound; ``cancel`` stops between segments and
-    keeps the words so far (CANCELLED). ``model``: an already loaded one (tests, benchmarks)."""
+    keeps the words so far (CANCELLED). ``model``: an already loaded one (tests, benchmarks).
+    The sound is decoded as it is transcribed, a chunk at a time (memory flat in its length)."""
     name = Path(path).name
     try:
-        pcm = read_speech_pcm(path)
+        track = open_speech_track(path)
     except AudioReadError as exc:
         return Transcript(TranscriptStatus.FAILED, model=model_name(), message=str(exc))
-    if pcm is None or not len(pcm):
-        return Transcript(TranscriptStatus.NO_SOUND, model=model_name(),
-                          message=f"{name} has no sound track, so there is nothing to transcribe.")
-    return transcribe_pcm(pcm, name=name, offset_s=offset_s, on_progress=on_progress, cancel=cancel, model=model,
-                          **reading)
+    if track is None:
+        return _no_sound(name)
+    with track:
+        return _transcribe(_stream_chunks(track.blocks()), track.duration_s, name=name, offset_s=offset_s,
+                           on_progress=on_progress, cancel=cancel, model=model, **reading)
 
 
 def transcribe_pcm(pcm: np.ndarray, *, name: str = "the recording", offset_s: float = 0.0,
                    on_progress: Progress | None = None, cancel: threading.Event | None = None, model=None,
-                   beam_size: int = BEAM_SIZE, prompt: str | None = None,
-                   filler_prompt: str | None = FILLER_PROMPT) -> Transcript:
-    """transcribe_file on int16 (or float32) samples at 16 kHz already in memory. ``prompt`` and
-    ``filler_prompt`` (None: no second reading) are there for scripts/measure_transcripts.py."""
-    total = len(pcm) / SPEECH_RATE
-    if model is None:
-        try:
-            model = load_model()
-        except ModelError as exc:
-            return Transcript(TranscriptStatus.FAILED, model=model_name(), message=str(exc))
+                   **reading) -> Transcript:
+    """transcribe_file on int16 (or float32) samples at 16 kHz already in memory. The reading's
+    ``beam_size``, ``prompt`` and ``filler_prompt`` (None: no second reading) are there for
+    scripts/measure_transcripts.py."""
+    chunks = ((start, pcm[start:end]) for start, end in _chunks(pcm))
+    return _transcribe(chunks, len(pcm) / SPEECH_RATE, name=name, offset_s=offset_s, on_progress=on_progress,
+                       cancel=cancel, model=model, **reading)
+
+
+def _no_sound(name: str) -> Transcript:
+    return Transcript(TranscriptStatus.NO_SOUND, model=model_name(),
+                      message=f"{name} has no sound track, so there is nothing to transcribe.")
+
+
+def _transcribe(chunks: Iterable[tuple[int, np.ndarray]], total: float | None, *, name: str, offset_s: float,
+                on_progress: Progress | None, cancel, model, beam_size: int = BEAM_SIZE,
+                prompt: str | None = None, filler_prompt: str | None = FILLER_PROMPT) -> Transcript:
+    """The words of ``chunks`` ((first sample, samples) in order); ``total``: the sound's length
+    in seconds as far as known before reading it (progress), the length read when it is done."""
     words: list[Word] = []
-    heard_speech = False
+    read_s = 0.0
+    loaded = model is not None
     try:
-        for start, end in _chunks(pcm):
+        for start, samples in chunks:
+            if not len(samples):
+                continue
+            if not loaded:   # only once there is sound: a silent file never loads the model
+                try:
+                    model = load_model()
+                except ModelError as exc:
+                    return Transcript(TranscriptStatus.FAILED, model=model_name(), message=str(exc))
+                loaded = True
             if _cancelled(cancel):
                 break
-            audio = pcm[start:end].astype(np.float32) / (32768.0 if pcm.dtype == np.int16 else 1.0)
-            t0, span = start / SPEECH_RATE, (end - start) / SPEECH_RATE
+            audio = samples.astype(np.float32) / (32768.0 if samples.dtype == np.int16 else 1.0)
+            t0, span = start / SPEECH_RATE, len(samples) / SPEECH_RATE
+            read_s = t0 + span
+            whole = max(total or 0.0, read_s)
             share = 0.5 if filler_prompt else 1.0   # of the chunk's progress taken by the plain reading
 
-            def report(x: float, base: float, part: float, t0=t0, span=span) -> None:
+            def report(x: float, base: float, part: float, t0=t0, span=span, whole=whole) -> None:
                 if on_progress is not None:
-                    on_progress(min(total, t0 + (base + part * x) * span), total)
+                    on_progress(min(whole, t0 + (base + part * x) * span), whole)
 
-            plain, heard = _read(model, audio, t0 + offset_s, beam_size, prompt, cancel,
-                                 lambda x: report(x, 0.0, share))
-            heard_speech |= heard
+            plain = _read(model, audio, t0 + offset_s, beam_size, prompt, cancel, lambda x: report(x, 0.0, share))
             if filler_prompt and plain and not _cancelled(cancel):
-                hesitant, _ = _read(model, audio, t0 + offset_s, FILLER_BEAM_SIZE, filler_prompt, cancel,
+                hesitant = _read(model, audio, t0 + offset_s, FILLER_BEAM_SIZE, filler_prompt, cancel,
                                     lambda x: report(x, share, 1.0 - share))
                 plain = _with_hesitations(plain, hesitant)
             words.extend(plain)
+            del audio
     except Exception as exc:  # CTranslate2 / ONNX failures: the session stays, without words
         logger.exception("transcribing %s failed", name)
         return Transcript(TranscriptStatus.FAILED, tuple(mark_fillers(words)), model_name(),
@@ -148,8 +170,10 @@ def transcribe_pcm(pcm: np.ndarray, *, name: str = "the recording", offset_s: fl
     if _cancelled(cancel):
         return Transcript(TranscriptStatus.CANCELLED, tuple(words), model_name(),
                           "The transcript was stopped; the words up to there are kept.")
+    if not read_s:
+        return _no_sound(name)
     if on_progress is not None:
-        on_progress(total, total)
+        on_progress(read_s, read_s)
     if not words:
         return Transcript(TranscriptStatus.NO_SPEECH, (), model_name(),
                           f"No speech was heard in the sound of {name} (only silence, music or noise).")
@@ -157,21 +181,20 @@ def transcribe_pcm(pcm: np.ndarray, *, name: str = "the recording", offset_s: fl
 
 
 def _read(model, audio: np.ndarray, t0: float, beam_size: int, prompt: str | None, cancel,
-          report: Callable[[float], None]) -> tuple[list[Word], bool]:
-    """One reading of a chunk: its words on the session clock, and whether VAD let any speech through."""
+          report: Callable[[float], None]) -> list[Word]:
+    """One reading of a chunk: its words on the session clock."""
     span = len(audio) / SPEECH_RATE
     segments, _info = model.transcribe(
         audio, language="en", word_timestamps=True, beam_size=beam_size, initial_prompt=prompt,
         condition_on_previous_text=False, vad_filter=True, vad_parameters=VAD_PARAMETERS)
-    words, heard = [], False
+    words = []
     for seg in segments:
-        heard = True
         if seg.no_speech_prob <= NO_SPEECH_PROB:
             words.extend(_words(seg, t0))
         report(min(1.0, seg.end / span))
         if _cancelled(cancel):
             break
-    return words, heard
+    return words
 
 
 def _with_hesitations(plain: list[Word], hesitant: list[Word]) -> list[Word]:
@@ -199,19 +222,47 @@ def _words(seg, t0: float) -> list[Word]:
     return out
 
 
+def _cut(samples: np.ndarray) -> int:
+    """Where to end a chunk that begins at ``samples[0]`` and is longer than CHUNK_S: the middle
+    of the quietest 30 ms of the chunk's last CUT_SEARCH_S."""
+    size, frame = int(CHUNK_S * SPEECH_RATE), int(0.03 * SPEECH_RATE)
+    lo = size - int(CUT_SEARCH_S * SPEECH_RATE)
+    window = samples[lo:size].astype(np.float32)
+    energy = np.add.reduceat(window * window, np.arange(0, len(window), frame))
+    return lo + int(np.argmin(energy)) * frame + frame // 2
+
+
 def _chunks(pcm: np.ndarray) -> list[tuple[int, int]]:
     """[start, end) sample ranges of about CHUNK_S, each cut in the quietest 30 ms before its end."""
-    n, size, frame = len(pcm), int(CHUNK_S * SPEECH_RATE), int(0.03 * SPEECH_RATE)
+    n, size = len(pcm), int(CHUNK_S * SPEECH_RATE)
     out, start = [], 0
     while n - start > size:
-        lo = start + size - int(CUT_SEARCH_S * SPEECH_RATE)
-        window = pcm[lo:start + size].astype(np.float32)
-        energy = np.add.reduceat(window * window, np.arange(0, len(window), frame))
-        cut = lo + int(np.argmin(energy)) * frame + frame // 2
+        cut = start + _cut(pcm[start:start + size])
         out.append((start, cut))
         start = cut
     out.append((start, n))
     return out
+
+
+def _stream_chunks(blocks: Iterable[np.ndarray]) -> Iterator[tuple[int, np.ndarray]]:
+    """The chunks of _chunks (the same cuts) from a stream of sample blocks, holding at most one
+    chunk and a block in memory: (first sample, samples)."""
+    size = int(CHUNK_S * SPEECH_RATE)
+    pending: list[np.ndarray] = []
+    held, start = 0, 0
+    for block in blocks:
+        if not len(block):
+            continue
+        pending.append(block)
+        held += len(block)
+        while held > size:
+            buffer = np.concatenate(pending)
+            cut = _cut(buffer)
+            yield start, buffer[:cut]
+            start += cut
+            rest = buffer[cut:].copy()   # not a view: the chunk's buffer is freed
+            pending, held = [rest], len(rest)
+    yield start, (np.concatenate(pending) if pending else np.zeros(0, np.int16))
 
 
 def transcribe_session(store, session_id: int, *, on_progress: Progress | None = None,
