@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from poise.vision.reports.format import NOT_MEASURED, fmt_fillers, fmt_pace, fmt_word_pause, fmt_wpm
+from poise.vision.reports.format import NOT_MEASURED, fmt_fillers, fmt_pace, fmt_wpm
 from poise.vision.sessions import migrations
 from poise.vision.sessions.store import SessionStore, StoreError
 from poise.vision.speech.pace import (MAX_SPEAKING_GAP_S, MIN_WORDS_FOR_RATE, PACE_FAST_ABOVE_WPM,
@@ -31,31 +31,29 @@ def test_steady_speech_gives_its_own_pace():
     f = speech_figures(words)
     # the span is 29 slots plus 0.7 of one: 30 words over 29.7 slots of 0.4 s
     assert f.words == 30 and f.words_per_minute == pytest.approx(60 * 30 / (29.7 * 0.4))
-    assert f.longest_pause_s == pytest.approx(0.3 * 0.4)
     assert (f.fillers, f.fillers_per_minute) == (0, 0.0)
 
 
-def test_a_long_silence_is_not_slow_speech_but_it_is_the_longest_pause():
+def test_a_long_silence_is_not_slow_speech():
     first = _steady(15, 150.0)
     second = _steady(15, 150.0, t0=_last_end(first) + 8.0)
     f = speech_figures(first + second)
     alone = speech_figures(first).speaking_s + speech_figures(second).speaking_s
     assert f.speaking_s == pytest.approx(alone)
-    assert f.longest_pause_s == pytest.approx(8.0)
     # a pause just under the limit is speaking time
     near = _steady(15, 150.0, t0=_last_end(first) + MAX_SPEAKING_GAP_S - 0.1)
     assert speech_figures(first + near).speaking_s == pytest.approx(_last_end(near) - first[0].start_s)
 
 
-def test_too_few_words_have_no_rate_but_a_count_and_a_pause():
+def test_too_few_words_have_no_rate_but_a_count():
     f = speech_figures(_steady(MIN_WORDS_FOR_RATE - 1, 150.0, fillers={2}))
     assert f.words == MIN_WORDS_FOR_RATE - 1 and f.words_per_minute is None and f.fillers_per_minute is None
-    assert f.fillers == 1 and f.longest_pause_s is not None
+    assert f.fillers == 1
     assert speech_figures(_steady(MIN_WORDS_FOR_RATE, 150.0)).words_per_minute is not None
     empty = speech_figures([])
-    assert empty == SpeechFigures(0, None, 0, None, None)
+    assert empty == SpeechFigures(0, None, 0, None)
     one = speech_figures(_steady(1, 150.0))
-    assert one.words == 1 and one.longest_pause_s is None
+    assert one.words == 1 and one.words_per_minute is None
 
 
 def test_fillers_are_counted_and_rated_per_minute_of_speaking():
@@ -79,7 +77,7 @@ def test_an_answer_gets_the_words_that_start_inside_it():
                                       (140, "a comfortable pace"), (PACE_FAST_ABOVE_WPM, "a comfortable pace"),
                                       (185, "a little fast")])
 def test_the_kind_cue_follows_the_documented_range(wpm, cue):
-    figures = SpeechFigures(50, float(wpm), 0, 0.0, 0.5, 20.0)
+    figures = SpeechFigures(50, float(wpm), 0, 0.0, 20.0)
     assert pace_cue(figures) == cue
     assert fmt_pace(figures) == f"{fmt_wpm(wpm)}, {cue}"
 
@@ -87,12 +85,10 @@ def test_the_kind_cue_follows_the_documented_range(wpm, cue):
 def test_figures_as_text():
     assert fmt_wpm(None) == NOT_MEASURED and fmt_wpm(142.4) == "142 words/min"
     assert fmt_fillers(None) == NOT_MEASURED
-    assert fmt_fillers(SpeechFigures(30, 150.0, 0, 0.0, 1.0)) == "none"
-    assert fmt_fillers(SpeechFigures(30, 150.0, 3, 1.24, 1.0)) == "3 (1.2 a minute)"
-    assert fmt_fillers(SpeechFigures(5, None, 2, None, 1.0)) == "2"
-    assert fmt_pace(SpeechFigures(5, None, 0, None, 1.0)) == NOT_MEASURED and pace_cue(SpeechFigures(5, None, 0, None, 1.0)) is None
-    assert fmt_word_pause(SpeechFigures(5, None, 0, None, 2.44)) == "2.4 s"
-    assert fmt_word_pause(SpeechFigures(1, None, 0, None, None)) == NOT_MEASURED
+    assert fmt_fillers(SpeechFigures(30, 150.0, 0, 0.0)) == "none"
+    assert fmt_fillers(SpeechFigures(30, 150.0, 3, 1.24)) == "3 (1.2 a minute)"
+    assert fmt_fillers(SpeechFigures(5, None, 2, None)) == "2"
+    assert fmt_pace(SpeechFigures(5, None, 0, None)) == NOT_MEASURED and pace_cue(SpeechFigures(5, None, 0, None)) is None
 
 
 # ------------------------------------------------------------------ the store
@@ -162,4 +158,4 @@ def test_speech_lines_say_why_there_is_no_pace_or_no_words():
     none = Transcript(TranscriptStatus.NO_SPEECH, message="No speech was heard in the sound of x.mp4.")
     assert speech_lines(none) == ["  transcript       No speech was heard in the sound of x.mp4."]
     cut = speech_lines(Transcript(TranscriptStatus.CANCELLED, tuple(_steady(12, 150.0)), message="Stopped."))
-    assert cut[-1] == "  transcript       Stopped." and len(cut) == 5
+    assert cut[-1] == "  transcript       Stopped." and len(cut) == 4   # words, pace, fillers, why it stops

@@ -172,11 +172,6 @@ def fmt_pace(figures: SpeechFigures | None) -> str:
     return fmt_wpm(figures.words_per_minute) + (f", {cue}" if cue else "")
 
 
-def fmt_word_pause(figures: SpeechFigures | None) -> str:
-    """The longest gap between two words ('2.4 s'); NOT_MEASURED with fewer than two words."""
-    return NOT_MEASURED if figures is None else fmt_seconds(figures.longest_pause_s)
-
-
 def fmt_cue_range() -> str:
     """The kind pace range as the user reads it: '110–170 words/min'."""
     lo, hi = PACE_CUE_RANGE
@@ -199,7 +194,7 @@ def transcript_note(transcript: Transcript | None) -> str | None:
 
 def speech_lines(transcript: Transcript | None) -> list[str]:
     """What was said, as `poise analyze` and `poise show` print it: words and pace (with the kind
-    range), filler words, the longest pause between words; or one line saying why there are none."""
+    range) and filler words; or one line saying why there are none. The pause is voice_lines'."""
     note = transcript_note(transcript)
     if transcript is None or not transcript.words:
         return [f"  transcript       {note}"]
@@ -209,7 +204,6 @@ def speech_lines(transcript: Transcript | None) -> list[str]:
         f"  pace             {fmt_pace(f)} (comfortable: {fmt_cue_range()})" if f.words_per_minute is not None
         else f"  pace             {NOT_MEASURED} (too few words to tell: fewer than {MIN_WORDS_FOR_RATE})",
         f"  filler words     {fmt_fillers(f)}",
-        f"  longest pause    {fmt_word_pause(f)} between words",
     ]
     if note:
         lines.append(f"  transcript       {note}")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from poise.vision.practice.interview import per_segment_speech, speech_bounds
-from poise.vision.reports.format import NOT_MEASURED, fmt_fillers, fmt_pace, fmt_word_pause, fmt_wpm, transcript_note
+from poise.vision.reports.format import NOT_MEASURED, fmt_fillers, fmt_pace, fmt_wpm, transcript_note
 from poise.vision.speech.pace import SpeechFigures, speech_figures, words_in
 from poise.vision.speech.transcript import Transcript, TranscriptStatus, Word
 
@@ -14,7 +14,7 @@ from poise.vision.speech.transcript import Transcript, TranscriptStatus, Word
 SPEECH_COLUMNS = ("Words/min", "Fillers")
 SPEECH_COLUMNS_SHORT = ("WPM", "Fillers")
 FILLER_LEGEND = ("Filler words (um, uh, er, filler \u201clike\u201d, \u201cyou know\u201d\u2026) are marked "
-                 "and underlined. Words per minute count speaking time only; a pause is a gap between two words.")
+                 "and underlined. Words per minute count speaking time only.")
 NO_WORDS = "No words were heard."
 
 
@@ -42,11 +42,10 @@ class TranscriptPart:
 
 
 def figures_line(f: SpeechFigures) -> str:
-    """'120 words · pace 142 words/min, a comfortable pace · fillers 3 (1.2 a minute) · longest
-    pause between words 2.4 s': the line over a transcript or one answer (review and report)."""
+    """'120 words · pace 142 words/min, a comfortable pace · fillers 3 (1.2 a minute)': the line over a transcript or one answer (review and report); the answer's longest pause is
+    in the Questions / Speaking table beside it (voice activity, one figure everywhere)."""
     pace = fmt_pace(f) if f.words_per_minute is not None else f"{NOT_MEASURED} (too few words to tell)"
-    return (f"{f.words} word{'' if f.words == 1 else 's'} · pace {pace} · fillers {fmt_fillers(f)}"
-            f" · longest pause between words {fmt_word_pause(f)}")
+    return f"{f.words} word{'' if f.words == 1 else 's'} · pace {pace} · fillers {fmt_fillers(f)}"
 
 
 def answer_speech_cells(words: Sequence[Word] | None, segments: Sequence,

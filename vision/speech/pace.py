@@ -1,4 +1,9 @@
-"""Pace, filler words and pauses from a transcript's words: one function for every surface."""
+"""Pace and filler words from a transcript's words: one function for every surface.
+
+The longest pause is not a figure of the words: it is the voice-activity one
+(Summary.longest_pause_s, per answer over the answer's frames), so every surface shows one pause
+and a session without a transcript has it too; Whisper's word ends also run into the silence
+after a word (median start error 0.11 s, ends worse: README "Transcripts")."""
 
 from __future__ import annotations
 
@@ -36,13 +41,12 @@ class SpeechFigures:
     words_per_minute: float | None   # None when fewer than MIN_WORDS_FOR_RATE words
     fillers: int
     fillers_per_minute: float | None
-    longest_pause_s: float | None    # longest gap between consecutive words inside the span
     speaking_s: float = 0.0          # the speaking time the rates are over (MAX_SPEAKING_GAP_S)
 
     def to_dict(self) -> dict:
         r = lambda v, n: None if v is None else round(v, n)
         return {"words": self.words, "words_per_minute": r(self.words_per_minute, 1), "fillers": self.fillers,
-                "fillers_per_minute": r(self.fillers_per_minute, 2), "longest_pause_s": r(self.longest_pause_s, 3),
+                "fillers_per_minute": r(self.fillers_per_minute, 2),
                 "speaking_s": round(self.speaking_s, 3)}
 
 
@@ -56,14 +60,14 @@ def words_in(words: Sequence[Word], start_s: float | None, end_s: float | None) 
 
 def speech_figures(words: Sequence[Word], start_s: float | None = None,
                    end_s: float | None = None) -> SpeechFigures:
-    """Word count, pace, fillers and the longest pause of the words in [start_s, end_s).
+    """Word count, pace and fillers of the words in [start_s, end_s).
 
     Every word counts toward the pace, fillers included (each takes speaking time); rates are per
     minute of speaking time (see MAX_SPEAKING_GAP_S)."""
     inside = words_in(words, start_s, end_s)
     fillers = sum(w.filler for w in inside)
     if not inside:
-        return SpeechFigures(0, None, 0, None, None)
+        return SpeechFigures(0, None, 0, None)
     gaps = [max(0.0, b.start_s - a.end_s) for a, b in zip(inside, inside[1:])]
     span = max(w.end_s for w in inside) - inside[0].start_s
     speaking = max(0.0, span - sum(g for g in gaps if g > MAX_SPEAKING_GAP_S))
@@ -73,7 +77,6 @@ def speech_figures(words: Sequence[Word], start_s: float | None = None,
         words_per_minute=60.0 * len(inside) / speaking if rated else None,
         fillers=fillers,
         fillers_per_minute=60.0 * fillers / speaking if rated else None,
-        longest_pause_s=max(gaps) if gaps else None,
         speaking_s=speaking,
     )
 
