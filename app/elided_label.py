@@ -12,11 +12,14 @@ logger = logging.getLogger(__name__)
 
 
 class ElidedLabel(QLabel):
-    """``setText`` as usual; when narrower than its text it shows "long_file_na…" and the
-    full text as a tooltip (long video file names beside the mock interview panel)."""
+    """``setText`` as usual; when narrower than its text it shows "long_file_na…" (or, with
+    ``elide``, "Tell me about a…") and the full text as a tooltip (long video file names beside
+    the mock interview panel, a question under the review's Questions table)."""
 
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, text: str = "", parent: QWidget | None = None, *,
+                 elide: Qt.TextElideMode = Qt.TextElideMode.ElideMiddle) -> None:
         super().__init__(text, parent)
+        self._elide = elide
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
@@ -24,7 +27,7 @@ class ElidedLabel(QLabel):
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
         rect = self.contentsRect()
-        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle, rect.width())
+        shown = self.fontMetrics().elidedText(self.text(), self._elide, rect.width())
         self.setToolTip(self.text() if shown != self.text() else "")
         painter = QPainter(self)
         painter.setPen(self.palette().color(self.foregroundRole()))

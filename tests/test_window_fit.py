@@ -43,6 +43,27 @@ def _problems(window, may_scroll=()) -> list[str]:
     return layout_problems(window, may_scroll=may_scroll) + clipped_labels(window)
 
 
+def _question_table_problems(panel) -> list[str]:
+    """The Questions table fits its pane and the chosen answer's question can be read (at 1366x768
+    the figures took the width: the question read "T..." behind a sideways scroll bar)."""
+    from poise.app.review.questions_panel import QUESTION_COLUMN, QUESTION_MIN_WIDTH_PX
+
+    found = []
+    if panel.table.horizontalScrollBar().isVisible():
+        found.append("the Questions table scrolls sideways")
+    if not panel.table.isColumnHidden(QUESTION_COLUMN) and panel.table.columnWidth(QUESTION_COLUMN) < QUESTION_MIN_WIDTH_PX:
+        found.append(f"the Question column is {panel.table.columnWidth(QUESTION_COLUMN)} px wide")
+    label = getattr(panel, "question_label", None)
+    if label is not None and label.isVisible():
+        if not label.text().startswith("Q1 · Tell me about a time"):
+            found.append(f"the line under the table reads {label.text()!r}, not the chosen question")
+    elif panel.table.isColumnHidden(QUESTION_COLUMN) or not panel.table.isVisible():
+        found.append("the chosen answer's question is nowhere to read")
+    if "Tell me about a time" not in panel.table.item(0, 0).toolTip():
+        found.append("the answer's tooltip lacks its question")
+    return found
+
+
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_every_page_fits_the_window(qtbot, themed, store, models, analysed_clip, transcribed_clip, tmp_path, size,
                                     no_dangling_threads):
@@ -108,6 +129,7 @@ def test_every_page_fits_the_window(qtbot, themed, store, models, analysed_clip,
     w.review.show_session(interview)
     _settle(qtbot, 300)
     found["review, questions with pace"] = _problems(w, may_scroll=tuple(notes_scroll))
+    found["review, questions with pace"] += _question_table_problems(w.review.view.questions)
     w.review.view.tabs.setCurrentWidget(w.review.view.transcript)
     _settle(qtbot)
     found["review, transcript"] = _problems(w, may_scroll=tuple(notes_scroll))

@@ -24,6 +24,8 @@ from poise.app.review.transcription_worker import TranscriptionRunner
 
 logger = logging.getLogger(__name__)
 
+TABS_MIN_WIDTH_PX = 300
+
 EMPTY_TEXT = "Select a session to review it."
 # While playing, the timeline cursor follows at most this often: repainting three lanes of a
 # long session costs a few ms, and 20 Hz already looks continuous for a thin line.
@@ -121,6 +123,9 @@ class SessionView(QWidget):
         top.setStretchFactor(1, 2)
         top.setSizes([640, 360])
         top.setChildrenCollapsible(False)
+        # The Questions table's seven figure columns (at its narrow font) need this much; at
+        # 1024x640 the 3:2 split gave the tabs 283 px and the table scrolled sideways.
+        self.tabs.setMinimumWidth(TABS_MIN_WIDTH_PX)
 
         page = QWidget()
         lay = QVBoxLayout(page)
