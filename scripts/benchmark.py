@@ -829,9 +829,19 @@ def print_report(fig: dict) -> None:
           f"{env['cpus']} CPUs; {env['load_start']} at start, {env['load_end']} at end; "
           f"fastest of {env['repeat']} repetitions{'   [--quick: smoke test only]' if env['quick'] else ''}")
 
-    print_memory(fig["memory"], TARGET_GROWTH_MB)
+    if "memory" in fig:
+        print_memory(fig["memory"], TARGET_GROWTH_MB)
+    if "bare_vs_full" in fig:
+        print_bare_full(fig["bare_vs_full"])
+    if "default_speed" in fig:
+        print_default(fig["default_speed"])
+    if "working_size" in fig:
+        print_working_size(fig["working_size"])
+    if "profile" in fig:
+        print_profile(fig["profile"])
 
-    bf = fig["bare_vs_full"]
+
+def print_bare_full(bf: dict) -> None:
     print(f"\n2. Bare MediaPipe (pre-decoded RGB frames at working size {WORKING_LONG_SIDE}) vs full pipeline "
           f"(file -> decode, resize, detect, score, events), every frame  [then: {bf['load_after']}]")
     table([("clip", -40), ("size", 9), ("frames", 6), ("bare f/s", 8), ("full f/s", 8), ("full/bare", 9),
@@ -843,7 +853,8 @@ def print_report(fig: dict) -> None:
           f"({bf['all']['ratio']:.3f}).  decode CPU = cap.read() alone, paid by full only; "
           "noise = slowest/fastest repetition - 1")
 
-    d = fig["default_speed"]
+
+def print_default(d: dict) -> None:
     print(f"\n3. File analysis at default settings (AnalysisSettings(): {AnalysisSettings().analysis_fps:g} Hz target, "
           f"stride = round(fps / 15)); wall time includes loading the models  [then: {d['load_after']}]")
     rows = [[r["clip"], f1(r["fps"]), f1(r["analysed_hz"]), f1(r["duration_s"]), r["frames"], f2(r["load_s"]),
@@ -861,7 +872,8 @@ def print_report(fig: dict) -> None:
     thirty = f", 30 fps clips {d['30fps']['x_realtime']:.2f}x" if d["30fps"] else ""
     print(f"target: >= {TARGET_REALTIME:g}x real time (aim 3x): {ok} (all clips {d['all']['x_realtime']:.2f}x{thirty})")
 
-    s = fig["working_size"]
+
+def print_working_size(s: dict) -> None:
     print(f"\n4. Working size on {s['clip']} (1920x1080), full pipeline every frame; scores vs full size, per frame  [then: {s['load_after']}]")
     rows = []
     for r in s["sizes"]:
@@ -883,7 +895,8 @@ def print_report(fig: dict) -> None:
         print(f"full size run twice: |d eye| {f3(rep['eye_contact']['mean_abs_diff'])}, "
               f"|d posture| {f3(rep['posture']['mean_abs_diff'])} (MediaPipe is deterministic: differences above are real)")
 
-    p = fig["profile"]
+
+def print_profile(p: dict) -> None:
     print("\n5a. Where the time goes: full pipeline, every frame, ms per frame by stage and thread "
           "(wall; CPU of that thread in brackets, meaningless for the detect calls: MediaPipe computes in its own threads)"
           f"  [then: {p['load_after']}]")
@@ -961,6 +974,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only the memory run, over M minutes of source through the ingest service (issue 9: 60)")
     parser.add_argument("--live-memory-minutes", type=float, metavar="M",
                         help="only a live session of M minutes in the real window, a clip as the camera (issue 9: 60)")
+    parser.add_argument("--only", metavar="STAGES",
+                        help="comma-separated stages to run: memory, bare_vs_full, default_speed, working_size, profile")
     args = parser.parse_args(argv)
     if not CLIPS_DIR.is_dir():
         print(f"The shared clips were not found in {CLIPS_DIR} (set POISE_SHARED_DIR).", file=sys.stderr)
@@ -993,7 +1008,13 @@ def main(argv: list[str] | None = None) -> int:
         ("working_size", "4. working size", lambda: stage_size(models, args.quick, args.repeat)),
         ("profile", "5. where the time goes, what would help", lambda: stage_profile(models, args.quick, args.repeat)),
     )
+    wanted = None if not args.only else set(args.only.split(","))
+    if wanted and wanted - {key for key, _, _ in stages}:
+        print(f"--only: unknown stage(s) {', '.join(sorted(wanted - {k for k, _, _ in stages}))}.", file=sys.stderr)
+        return 2
     for key, title, run in stages:
+        if wanted and key not in wanted:
+            continue
         print(f"{title} ...", file=sys.stderr)
         fig[key] = run()
         fig[key]["load_after"] = machine_load()  # outside load spoils figures: keep a note of it

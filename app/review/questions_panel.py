@@ -28,8 +28,8 @@ START_ROLE = Qt.ItemDataRole.UserRole
 # 1024x640 window; the splitter gives it more when there is room.
 TABLE_MIN_HEIGHT = 50
 # The Question column is shown only when it gets at least this many pixels beside the figures
-# (about 15 characters); narrower, the table shows Q1, Q2 ... (the timeline's labels), and the
-# chosen answer's question is the line under the table (when the pane has the height for it; the
+# (about 15 characters); narrower, the table shows the answers' numbers (as the report does), and
+# the chosen answer's question is the line under the table (when the pane has the height for it; the
 # tooltips always have it). At 1366x768 the figures took the whole width and the question read
 # "T..." behind a sideways scroll bar.
 QUESTION_MIN_WIDTH_PX = 120
@@ -100,7 +100,7 @@ class QuestionsPanel(QWidget):
             self.table.setColumnHidden(c, words is None)
         self.table.setRowCount(len(rows))
         for r, (row, cells) in enumerate(zip(rows, speech)):
-            values = (f"Q{row.number}", row.question, *(row.figures[name] for name in SCORE_NAMES),
+            values = (str(row.number), row.question, *(row.figures[name] for name in SCORE_NAMES),
                       fmt_seconds(row.summary.longest_pause_s), *cells)
             tip = (f"{row.category}: " if row.category else "") + row.question + \
                 f"\n{fmt_clock(row.start_s)} – {fmt_clock(row.end_s)} ({fmt_clock(row.summary.duration_s)})"
