@@ -136,17 +136,35 @@ class QuestionsPanel(QWidget):
         return super().eventFilter(watched, event)
 
     def _fit_question_column(self) -> None:
-        """Show the Question column only where it gets QUESTION_MIN_WIDTH_PX beside the figures."""
+        """Show the Question column only where it gets QUESTION_MIN_WIDTH_PX beside the figures;
+        where even the figures do not fit (a 1024-wide window), a point smaller and, if still too
+        wide, each figure column narrowed in proportion (its text elided) rather than a sideways
+        scroll bar."""
         header = self.table.horizontalHeader()
-        figures = sum(max(header.sectionSizeHint(c), self.table.sizeHintForColumn(c))
-                      for c in range(len(COLUMNS)) if c != QUESTION_COLUMN and not self.table.isColumnHidden(c))
-        spare = self.table.viewport().width() - figures
+        shown = [c for c in range(len(COLUMNS)) if c != QUESTION_COLUMN and not self.table.isColumnHidden(c)]
+
+        def widths() -> dict[int, int]:
+            return {c: max(header.sectionSizeHint(c), self.table.sizeHintForColumn(c)) for c in shown}
+
+        room = self.table.viewport().width()
+        need = widths()
+        spare = room - sum(need.values())
         narrow = spare < QUESTION_MIN_WIDTH_PX
         self.table.setColumnHidden(QUESTION_COLUMN, narrow)
         font = self._small_font if narrow and spare < 0 else self._font
         if self.table.font() != font:
             self.table.setFont(font)
-            self.table.horizontalHeader().setFont(font)
+            header.setFont(font)
+            need = widths()
+        total = sum(need.values())
+        if narrow and total > room > 0:
+            for c, w in need.items():
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
+                header.resizeSection(c, max(1, w * room // total))
+        else:
+            for c in shown:
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(QUESTION_COLUMN, QHeaderView.ResizeMode.Stretch)
 
     def segment_count(self) -> int:
         return len(self._segments)
